@@ -1,0 +1,196 @@
+/**
+ * The whole configuration: destinations, routes, limits, redaction, spool. Unknown keys are rejected
+ * everywhere so a typo is an error, not a silently ignored setting.
+ * @module
+ */
+import { z } from 'zod';
+import { LEVELS } from '../core/level.js';
+import { destinationSchema } from './destination-schema.js';
+
+const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+const positiveInt = z.number().int().positive();
+
+const statusClass = z.union([
+  z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']),
+  z.number().int().min(100).max(599),
+]);
+
+const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
+
+/** Which events go where. An event goes to the union of the destinations of every route it matches. */
+export const routeSchema = z
+  .object({
+    destinations: z.array(z.string()).min(1, 'list at least one destination name'),
+    minLevel: level.optional(),
+    levels: z.array(level).optional(),
+    kinds: z.array(z.string()).optional(),
+    tags: z.array(z.string()).optional(),
+    status: z.array(statusClass).optional(),
+    urls: z.array(pattern).optional(),
+    /** Share of matching events kept (0..1); the rest are counted as sampled out. */
+    sample: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+const redaction = z
+  .object({
+    enabled: z.boolean().optional(),
+    names: z.array(z.string()).optional(),
+    patterns: z
+      .array(z.object({ name: z.string(), pattern: z.union([z.string(), z.instanceof(RegExp)]) }).strict())
+      .optional(),
+    allow: z
+      .object({ names: z.array(z.string()).optional(), values: z.array(pattern).optional() })
+      .strict()
+      .optional(),
+    replacement: z.enum(['mask', 'last4', 'hash']).optional(),
+    hashKey: z.string().optional(),
+    pii: z.boolean().optional(),
+    ip: z.boolean().optional(),
+  })
+  .strict();
+
+const captureOptions = z
+  .object({
+    include: z.array(pattern).optional(),
+    exclude: z.array(pattern).optional(),
+    methods: z.array(z.string()).optional(),
+    status: z.array(statusClass).optional(),
+    networkErrors: z.boolean().optional(),
+    slowMs: z.number().nonnegative().optional(),
+    sampleRate: z.number().min(0).max(1).optional(),
+    headers: z.boolean().optional(),
+    captureBodies: z.boolean().optional(),
+    maxBodyBytes: positiveInt.optional(),
+    maxPending: positiveInt.optional(),
+  })
+  .strict();
+
+/** What `offpath/register` captures. */
+export const captureSchema = z
+  .object({
+    fetch: z.union([z.boolean(), captureOptions]).optional(),
+    http: z.union([z.boolean(), captureOptions]).optional(),
+    processHealth: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            eventLoopLagMs: z.number().nonnegative().optional(),
+            heapUsedBytes: z.number().nonnegative().optional(),
+            intervalMs: positiveInt.optional(),
+            cooldownMs: z.number().nonnegative().optional(),
+            uncaught: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+  })
+  .strict();
+
+/** The configuration object, in code or in `offpath.config.json|yaml`. */
+export const configSchema = z
+  .object({
+    /** Shown in message footers. */
+    service: z.string().max(80).optional(),
+    destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
+    routes: z.array(routeSchema).optional(),
+    limits: z
+      .object({
+        intakeCapacity: positiveInt.optional(),
+        memoryBudgetBytes: positiveInt.optional(),
+        retryAfterCapMs: positiveInt.optional(),
+        sliceMs: z.number().positive().optional(),
+        /** Share of one core offpath's pipeline may use; above it, low-level events are refused. */
+        cpuBudgetPercent: z.number().positive().max(100).optional(),
+        shedBelowLevel: level.optional(),
+      })
+      .strict()
+      .optional(),
+    redact: z.union([z.literal(false), redaction]).optional(),
+    spool: z
+      .object({
+        path: z.string().min(1),
+        durable: z.boolean().optional(),
+        ttlMs: positiveInt.optional(),
+        maxBytes: positiveInt.optional(),
+        whenBreakerOpen: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    closeTimeoutMs: positiveInt.optional(),
+    handleSignals: z.boolean().optional(),
+    /** Sources that zero-code mode (`offpath/register`) attaches. */
+    capture: captureSchema.optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.destinations.forEach((d, i) => {
+      if (names.has(d.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'name'],
+          message: `duplicate destination name "${d.name}"`,
+        });
+      }
+      names.add(d.name);
+    });
+    config.destinations.forEach((d, i) => {
+      if (d.fallback !== undefined && !names.has(d.fallback)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'fallback'],
+          message: `no destination named "${d.fallback}"`,
+        });
+      }
+      if (d.queue?.overflow === 'spool' && !config.spool) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'queue', 'overflow'],
+          message: '"spool" needs a top-level spool: {path}',
+        });
+      }
+    });
+    const cycle = findFallbackCycle(config.destinations);
+    if (cycle)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destinations'],
+        message: `fallbacks form a loop: ${cycle.join(' → ')}`,
+      });
+    config.routes?.forEach((route, i) => {
+      route.destinations.forEach((name, j) => {
+        if (!names.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routes', i, 'destinations', j],
+            message: `no destination named "${name}"`,
+          });
+        }
+      });
+    });
+  });
+
+/** The configuration as written by a user. */
+export type OffpathConfig = z.input<typeof configSchema>;
+/** The configuration after validation. */
+export type ValidConfig = z.output<typeof configSchema>;
+/** One route. */
+export type RouteConfig = z.output<typeof routeSchema>;
+
+function findFallbackCycle(
+  destinations: ReadonlyArray<{ name: string; fallback?: string | undefined }>,
+): string[] | undefined {
+  const next = new Map<string, string | undefined>();
+  for (const d of destinations) if (!next.has(d.name)) next.set(d.name, d.fallback);
+  for (const start of next.keys()) {
+    const path = [start];
+    for (let cur = next.get(start); cur !== undefined; cur = next.get(cur)) {
+      path.push(cur);
+      if (cur === start) return path;
+      if (path.length > next.size + 1) break;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,199 @@
+/**
+ * Schemas of the destinations a config can name. The same object works in code and in a file.
+ * @module
+ */
+import { z } from 'zod';
+import { LEVELS } from '../core/level.js';
+
+const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+/** A URL with http(s) scheme. */
+export const httpUrl = z.string().refine((value) => {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http(s) URL');
+
+const presetOr = <const P extends readonly [string, ...string[]], T extends z.ZodType>(
+  presets: P,
+  custom: T,
+) => z.union([z.enum(presets), custom]);
+
+/** Options shared by every destination. */
+export const commonDestinationShape = {
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
+    ),
+  /** Events below this level never reach the destination. */
+  minLevel: level.optional(),
+  enabled: z.boolean().optional(),
+  queue: z
+    .object({
+      maxItems: positiveInt.optional(),
+      maxBytes: positiveInt.optional(),
+      overflow: z.enum(['drop-oldest', 'drop-newest', 'spool']).optional(),
+    })
+    .strict()
+    .optional(),
+  batch: z
+    .object({ maxSize: positiveInt.optional(), maxDelayMs: nonNegative.optional() })
+    .strict()
+    .optional(),
+  retry: presetOr(
+    ['defaults', 'aggressive', 'noRetry'],
+    z
+      .object({
+        initialDelayMs: nonNegative.optional(),
+        maxDelayMs: nonNegative.optional(),
+        multiplier: z.number().min(1).optional(),
+        jitter: z.enum(['none', 'full', 'decorrelated']).optional(),
+      })
+      .strict(),
+  ).optional(),
+  breaker: presetOr(
+    ['defaults', 'lenient', 'strict'],
+    z
+      .object({
+        failureThreshold: positiveInt.optional(),
+        recoveryTimeoutMs: positiveInt.optional(),
+        halfOpenSuccessThreshold: positiveInt.optional(),
+      })
+      .strict(),
+  ).optional(),
+  rateLimits: z.array(z.object({ limit: positiveInt, intervalMs: positiveInt }).strict()).optional(),
+  sendTimeoutMs: positiveInt.optional(),
+  maxEventAgeMs: positiveInt.optional(),
+  fallback: z.string().optional(),
+  /** Cooldowns per fingerprint and storm digests; `false` sends every event as it comes. */
+  noise: z
+    .union([
+      z.literal(false),
+      z
+        .object({
+          cooldownMs: nonNegative.optional(),
+          bypassLevel: z.union([level, z.literal('none')]).optional(),
+          storm: z
+            .union([
+              z.literal(false),
+              z
+                .object({
+                  afterMs: positiveInt.optional(),
+                  windowMs: positiveInt.optional(),
+                  topGroups: positiveInt.optional(),
+                })
+                .strict(),
+            ])
+            .optional(),
+        })
+        .strict(),
+    ])
+    .optional(),
+};
+
+/** Message templates by event kind (see docs/MESSAGES.md). */
+const templates = z
+  .record(z.string(), z.object({ title: z.string().optional(), body: z.string().optional() }).strict())
+  .optional();
+
+const discord = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('discord'),
+    templates,
+    url: httpUrl,
+    username: z.string().min(1).max(80).optional(),
+    avatarUrl: httpUrl.optional(),
+    threadId: z.string().regex(/^\d+$/, 'must be a numeric thread id').optional(),
+  })
+  .strict();
+
+const telegram = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('telegram'),
+    templates,
+    token: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (the token BotFather gave you)'),
+    chatId: z.union([
+      z.number().int(),
+      z.string().regex(/^(-?\d+|@\w+)$/, 'must be a numeric id or @channelname'),
+    ]),
+    messageThreadId: z.number().int().positive().optional(),
+    disableNotification: z.boolean().optional(),
+    apiUrl: httpUrl.optional(),
+  })
+  .strict();
+
+const slack = z
+  .object({ ...commonDestinationShape, type: z.literal('slack'), templates, url: httpUrl })
+  .strict();
+
+const http = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('http'),
+    url: httpUrl,
+    format: z.enum(['json', 'ndjson']).optional(),
+    gzip: z.boolean().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const consoleDest = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('console'),
+    stream: z.enum(['stdout', 'stderr']).optional(),
+    style: z.enum(['compact', 'expanded']).optional(),
+    color: z.union([z.boolean(), z.literal('auto')]).optional(),
+  })
+  .strict();
+
+const file = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('file'),
+    path: z.string().min(1),
+    maxBytes: positiveInt.optional(),
+    maxFiles: positiveInt.optional(),
+  })
+  .strict();
+
+const memory = z.object({ ...commonDestinationShape, type: z.literal('memory') }).strict();
+
+/** A destination built in code around your own Sink-shaped object. */
+const custom = z
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('custom'),
+    sink: z.custom<object>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as { format?: unknown }).format === 'function' &&
+        typeof (v as { send?: unknown }).send === 'function',
+      'must be a Sink object with format() and send()',
+    ),
+  })
+  .strict();
+
+/** Any destination a config can describe (`custom` only in code). */
+export const destinationSchema = z.discriminatedUnion(
+  'type',
+  [discord, telegram, slack, http, consoleDest, file, memory, custom],
+  {
+    error: 'type must be one of discord, telegram, slack, http, console, file, memory, custom',
+  },
+);
+
+/** The types a config file can use. */
+export type DestinationType = z.infer<typeof destinationSchema>['type'];

@@ -1,0 +1,89 @@
+/**
+ * The sink seam: a destination formats a batch into messages and sends one message at a time.
+ * Sinks never queue, sleep or retry: the pipeline owns pacing, retries and accounting.
+ * @module
+ */
+import type { OffpathError } from '../resilience/errors.js';
+import type { EventRecord } from './event.js';
+
+/** Rate information read from a response, used to correct the destination's limiter live. */
+export interface RateInfo {
+  /** Requests left in the current window. */
+  readonly remaining?: number;
+  /** Milliseconds until the window resets. */
+  readonly resetAfterMs?: number;
+  /** Size of the window. */
+  readonly limit?: number;
+}
+
+/**
+ * The outcome of one send. Failures are values, never exceptions:
+ * - `ok`: delivered.
+ * - `retryable`: try again later; `retryAfterMs` when the remote side said how long to wait.
+ * - `permanent`: this payload will never be accepted (dead-letter it; do not retry unchanged).
+ * - `gone`: the destination no longer exists (disable it for good).
+ */
+export type SendResult =
+  | { readonly ok: true; readonly rate?: RateInfo }
+  | {
+      readonly ok: false;
+      readonly kind: 'retryable';
+      readonly error: OffpathError;
+      readonly retryAfterMs?: number;
+      readonly rate?: RateInfo;
+    }
+  | {
+      readonly ok: false;
+      readonly kind: 'permanent' | 'gone';
+      readonly error: OffpathError;
+      readonly rate?: RateInfo;
+    };
+
+/** One message produced by {@link Sink.format}. */
+export interface OutgoingMessage<P = unknown> {
+  /** What {@link Sink.send} posts. */
+  readonly payload: P;
+  /**
+   * The records whose delivery completes when this message is sent. When one record is split across
+   * several messages, it is listed only on the last one.
+   */
+  readonly records: readonly EventRecord[];
+}
+
+/** A proactive limit applied before sending: `limit` messages per `intervalMs`. */
+export interface RateLimitSpec {
+  readonly limit: number;
+  readonly intervalMs: number;
+}
+
+/** Context for one send. */
+export interface SendContext {
+  /** Aborted when the per-send timeout or the close deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A destination. Implementations format and POST; nothing else.
+ * @example
+ * const sink: Sink<string> = {
+ *   type: 'stdout',
+ *   format: (batch) => batch.map((r) => ({ payload: r.message ?? '', records: [r] })),
+ *   send: async (line) => { process.stdout.write(`${line}\n`); return { ok: true }; },
+ * };
+ */
+export interface Sink<P = unknown> {
+  /** Destination type, for labels (`discord`, `http`, ...). */
+  readonly type: string;
+  /** Turns a batch into messages that respect the platform's limits. Pure and synchronous. */
+  format(batch: readonly EventRecord[]): readonly OutgoingMessage<P>[];
+  /** Sends one message. Must honour `ctx.signal`. Should not throw; a throw counts as a retryable failure. */
+  send(payload: P, ctx: SendContext): Promise<SendResult>;
+  /** Releases connections. */
+  close?(): Promise<void>;
+  /** The platform's published limits, used for proactive pacing. */
+  readonly rateLimits?: readonly RateLimitSpec[];
+  /** Most records that make sense in one batch (Discord: 10 embeds). */
+  readonly maxBatchSize?: number;
+  /** Sends that may be in flight at once. @default 1 */
+  readonly concurrency?: number;
+}

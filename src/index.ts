@@ -1,0 +1,124 @@
+/**
+ * offpath: capture HTTP traffic and logs and deliver them off the request path.
+ * Every public name of the main entry point is listed here.
+ * @module
+ */
+export type { OffpathConfig, RouteConfig, ValidConfig } from './config/config-schema.js';
+export { CONFIG_FILE_NAMES, findConfigFile, loadConfigFile } from './config/load-config-file.js';
+export { validateConfig } from './config/validate-config.js';
+export type {
+  BodyRecord,
+  DigestInfo,
+  ErrorInput,
+  ErrorRecord,
+  EventKind,
+  EventRecord,
+  HeaderList,
+  HeadersInput,
+  HttpExchangeInput,
+  HttpRecord,
+  JsonValue,
+  OffpathEvent,
+} from './core/event.js';
+export type { Level } from './core/level.js';
+export { isLevel, LEVELS, levelRank } from './core/level.js';
+export type { NormalizeLimits } from './core/normalize/limits.js';
+export { DEFAULT_LIMITS } from './core/normalize/limits.js';
+export type { NormalizeMeta } from './core/normalize/normalize-event.js';
+export { normalizeEvent } from './core/normalize/normalize-event.js';
+export type { OutgoingMessage, RateInfo, RateLimitSpec, SendContext, SendResult, Sink } from './core/sink.js';
+export type { EmitFn, Source } from './core/source.js';
+export { isSuppressed, runSuppressed } from './core/suppress.js';
+export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
+export { toCurl } from './curl/to-curl.js';
+export type {
+  DeadlineOptions,
+  DestinationStats,
+  FlushResult,
+  Offpath,
+  OffpathDependencies,
+  OffpathHealth,
+  OffpathStats,
+} from './instance/create-offpath.js';
+export { createOffpath } from './instance/create-offpath.js';
+export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
+export type { CircuitStateName, OffpathEvents, RefuseReason } from './pipeline/events.js';
+export type { OverflowPolicy } from './pipeline/lane.js';
+export type { DeadLetterReason, DropReason, LedgerSnapshot } from './pipeline/ledger.js';
+export { reconciles } from './pipeline/ledger.js';
+export type { SelfStats } from './pipeline/self-monitor.js';
+export type { RedactionOptions, Redactor } from './redact/redactor.js';
+export { createRedactor } from './redact/redactor.js';
+export type {
+  CircuitBreakerOptions,
+  CircuitBreakerSnapshot,
+  CircuitGate,
+  CircuitState,
+  CircuitStateChange,
+} from './resilience/circuit-breaker.js';
+export { CircuitBreaker, circuitBreakerPresets } from './resilience/circuit-breaker.js';
+export type { Clock, TimerHandle } from './resilience/clock.js';
+export { sleep, systemClock } from './resilience/clock.js';
+export type { OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
+export {
+  AuthenticationError,
+  BadRequestError,
+  CircuitOpenError,
+  ConfigError,
+  DestinationGoneError,
+  isOffpathError,
+  NetworkError,
+  OffpathError,
+  QueueFullError,
+  RateLimitedError,
+  ServerError,
+  SinkFailedError,
+  TimeoutError,
+} from './resilience/errors.js';
+export type { RateLimit, RateLimiterOptions } from './resilience/rate-limiter.js';
+export { RateLimiter } from './resilience/rate-limiter.js';
+export {
+  capRetryAfter,
+  discordRetryAfterMs,
+  parseRetryAfterHeader,
+  telegramRetryAfterMs,
+} from './resilience/retry-after.js';
+export type { RetryBudgetOptions } from './resilience/retry-budget.js';
+export { RetryBudget } from './resilience/retry-budget.js';
+export type { Jitter, ResolvedRetryOptions, RetryPolicyOptions } from './resilience/retry-policy.js';
+export { DEFAULT_RETRYABLE_ERROR_CODES, RetryPolicy, retryPresets } from './resilience/retry-policy.js';
+export type { MetricsSnapshot, ResilienceEvents } from './resilience/telemetry.js';
+export { MetricsCollector } from './resilience/telemetry.js';
+export { withTimeout } from './resilience/timeout.js';
+export type { TypedEmitterOptions } from './resilience/typed-emitter.js';
+export { TypedEmitter } from './resilience/typed-emitter.js';
+export type { ConsoleSinkOptions } from './sinks/console/console-sink.js';
+export { consoleSink } from './sinks/console/console-sink.js';
+export type { DiscordPayload } from './sinks/discord/discord-format.js';
+export type { DiscordSinkOptions } from './sinks/discord/discord-sink.js';
+export { discordSink } from './sinks/discord/discord-sink.js';
+export type { FileSinkOptions } from './sinks/file-sink.js';
+export { fileSink } from './sinks/file-sink.js';
+export type { HttpPayload, HttpSinkOptions } from './sinks/http/http-sink.js';
+export { httpSink } from './sinks/http/http-sink.js';
+export type { MemoryResponder, MemorySink, MemorySinkOptions } from './sinks/memory-sink.js';
+export { memorySink } from './sinks/memory-sink.js';
+export type { SlackPayload } from './sinks/slack/slack-format.js';
+export type { SlackSinkOptions } from './sinks/slack/slack-sink.js';
+export { slackSink } from './sinks/slack/slack-sink.js';
+export type { TelegramPayload } from './sinks/telegram/telegram-format.js';
+export type { TelegramSinkOptions } from './sinks/telegram/telegram-sink.js';
+export { telegramSink } from './sinks/telegram/telegram-sink.js';
+export type { MessageTemplate, MessageTemplates } from './sinks/template/message-template.js';
+export type { AxiosLike } from './sources/axios-source.js';
+export { axiosSource } from './sources/axios-source.js';
+export type { CaptureOptions } from './sources/capture-filter.js';
+export type { HttpCaptureSource } from './sources/fetch-source.js';
+export { fetchSource } from './sources/fetch-source.js';
+export { httpSource } from './sources/http-source.js';
+export type { PinoSourceOptions } from './sources/loggers/pino-source.js';
+export { pinoSource } from './sources/loggers/pino-source.js';
+export type { ProcessHealthOptions } from './sources/process-health.js';
+export { processHealth } from './sources/process-health.js';
+export type { ReportOptions, TimeOptions } from './sources/report.js';
+export { reportEvent, timeOperation } from './sources/report.js';

@@ -1,0 +1,80 @@
+/**
+ * Turns one validated destination config into a lane spec: its sink, limiter, breaker, retry policy
+ * and budget, with the platform's own limits as defaults.
+ * @module
+ */
+
+import type { ValidConfig } from '../config/config-schema.js';
+import type { EventRecord } from '../core/event.js';
+import type { Sink } from '../core/sink.js';
+import type { NoiseSettings } from '../pipeline/noise-control.js';
+import type { LaneSpec } from '../pipeline/pipeline.js';
+import { CircuitBreaker, circuitBreakerPresets } from '../resilience/circuit-breaker.js';
+import type { Clock } from '../resilience/clock.js';
+import { RateLimiter } from '../resilience/rate-limiter.js';
+import { RetryBudget } from '../resilience/retry-budget.js';
+import { RetryPolicy, retryPresets } from '../resilience/retry-policy.js';
+import { CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
+
+/** One validated destination. */
+export type DestinationConfig = ValidConfig['destinations'][number];
+
+/** Builds the lane spec of a destination around an already built sink. */
+export function buildLaneSpec(
+  destination: DestinationConfig,
+  sink: Sink,
+  context: {
+    clock: Clock;
+    random: () => number;
+    prepare: (record: EventRecord) => EventRecord;
+    retryAfterCapMs: number;
+  },
+): LaneSpec {
+  const { clock, random } = context;
+  const retryOptions =
+    typeof destination.retry === 'string'
+      ? retryPresets[destination.retry]
+      : { ...retryPresets.defaults, ...destination.retry };
+  const breakerOptions =
+    typeof destination.breaker === 'string'
+      ? circuitBreakerPresets[destination.breaker]
+      : { ...circuitBreakerPresets.defaults, ...destination.breaker };
+  const limits = destination.rateLimits ?? sink.rateLimits ?? [];
+  return {
+    noise: resolveNoise(destination),
+    name: destination.name,
+    sink,
+    prepare: context.prepare,
+    fallback: destination.fallback,
+    maxQueueItems: destination.queue?.maxItems ?? LANE_DEFAULTS.maxQueueItems,
+    maxQueueBytes: destination.queue?.maxBytes ?? LANE_DEFAULTS.maxQueueBytes,
+    overflow: destination.queue?.overflow ?? LANE_DEFAULTS.overflow,
+    maxBatchSize: destination.batch?.maxSize ?? sink.maxBatchSize ?? LANE_DEFAULTS.maxBatchSize,
+    maxBatchDelayMs: destination.batch?.maxDelayMs ?? LANE_DEFAULTS.maxBatchDelayMs,
+    sendTimeoutMs: destination.sendTimeoutMs ?? LANE_DEFAULTS.sendTimeoutMs,
+    maxEventAgeMs: destination.maxEventAgeMs ?? LANE_DEFAULTS.maxEventAgeMs,
+    retryAfterCapMs: context.retryAfterCapMs,
+    defaultRateLimitWaitMs: LANE_DEFAULTS.defaultRateLimitWaitMs,
+    retry: new RetryPolicy({ ...retryOptions, random, clock }),
+    budget: new RetryBudget({ clock }),
+    breaker: new CircuitBreaker({ ...breakerOptions, clock, random }),
+    limiter: new RateLimiter({
+      limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
+      clock,
+    }),
+  };
+}
+
+/** Chat destinations get cooldowns and storm digests unless told otherwise; others get them on request. */
+function resolveNoise(destination: DestinationConfig): NoiseSettings | undefined {
+  const given = destination.noise;
+  if (given === false || (given === undefined && !CHAT_TYPES.has(destination.type))) return undefined;
+  const storm = given?.storm;
+  const bypass = given?.bypassLevel ?? CHAT_NOISE_DEFAULTS.bypassLevel;
+  return {
+    cooldownMs: given?.cooldownMs ?? CHAT_NOISE_DEFAULTS.cooldownMs,
+    bypassLevel: bypass === 'none' ? undefined : bypass,
+    storm: storm === false ? undefined : { ...CHAT_NOISE_DEFAULTS.storm, ...storm },
+    maxFingerprints: CHAT_NOISE_DEFAULTS.maxFingerprints,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Builds the sink of one configured destination.
+ * @module
+ */
+import type { Sink } from '../core/sink.js';
+import { toCurl } from '../curl/to-curl.js';
+import type { Clock } from '../resilience/clock.js';
+import { consoleSink } from '../sinks/console/console-sink.js';
+import { discordSink } from '../sinks/discord/discord-sink.js';
+import { fileSink } from '../sinks/file-sink.js';
+import { httpSink } from '../sinks/http/http-sink.js';
+import { memorySink } from '../sinks/memory-sink.js';
+import { slackSink } from '../sinks/slack/slack-sink.js';
+import { telegramSink } from '../sinks/telegram/telegram-sink.js';
+import { checkTemplates } from '../sinks/template/message-template.js';
+import type { DestinationConfig } from './build-lane.js';
+
+/** Shared context for sink construction. */
+export interface SinkContext {
+  readonly clock: Clock;
+  readonly service: string | undefined;
+}
+
+/** The sink for a destination config. */
+export function buildSink(destination: DestinationConfig, context: SinkContext): Sink {
+  switch (destination.type) {
+    case 'custom':
+      return destination.sink as Sink;
+    case 'memory':
+      return memorySink();
+    case 'console':
+      return consoleSink({
+        stream: destination.stream === 'stdout' ? process.stdout : process.stderr,
+        style: destination.style,
+        color: destination.color,
+        curl: (request) => toCurl(request, { maxBodyBytes: 4_096, exact: false }),
+      });
+    case 'file':
+      return fileSink({
+        path: destination.path,
+        maxBytes: destination.maxBytes,
+        maxFiles: destination.maxFiles,
+      });
+    case 'http':
+      return httpSink({
+        url: destination.url,
+        format: destination.format,
+        gzip: destination.gzip,
+        headers: destination.headers,
+        clock: context.clock,
+      });
+    case 'discord':
+      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
+      return discordSink({
+        templates: destination.templates,
+        url: destination.url,
+        username: destination.username,
+        avatarUrl: destination.avatarUrl,
+        threadId: destination.threadId,
+        service: context.service,
+        clock: context.clock,
+      });
+    case 'telegram':
+      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
+      return telegramSink({
+        templates: destination.templates,
+        token: destination.token,
+        chatId: destination.chatId,
+        apiUrl: destination.apiUrl,
+        messageThreadId: destination.messageThreadId,
+        disableNotification: destination.disableNotification,
+        service: context.service,
+        clock: context.clock,
+      });
+    case 'slack':
+      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
+      return slackSink({
+        url: destination.url,
+        service: context.service,
+        clock: context.clock,
+        templates: destination.templates,
+      });
+  }
+}

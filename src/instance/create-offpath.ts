@@ -1,0 +1,253 @@
+/**
+ * `createOffpath(config)`: validates the config, builds one lane per destination and returns the
+ * instance users talk to. The only place where the pieces are wired together.
+ * @module
+ */
+
+import type { OffpathConfig, ValidConfig } from '../config/config-schema.js';
+import { validateConfig } from '../config/validate-config.js';
+import type { OffpathEvent } from '../core/event.js';
+import { normalizeEventWithSize } from '../core/normalize/normalize-event.js';
+import type { EmitFn, Source } from '../core/source.js';
+import type { DestinationHealth } from '../pipeline/destination-health.js';
+import type { OffpathEvents } from '../pipeline/events.js';
+import type { LedgerSnapshot } from '../pipeline/ledger.js';
+import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
+import { compileRouter } from '../pipeline/router.js';
+import type { SelfStats } from '../pipeline/self-monitor.js';
+import { createRedactor } from '../redact/redactor.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
+import { TypedEmitter } from '../resilience/typed-emitter.js';
+import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
+import { buildLaneSpec } from './build-lane.js';
+import { buildSink } from './build-sink.js';
+import { INSTANCE_DEFAULTS } from './defaults.js';
+import { installExitHooks } from './exit-hooks.js';
+import { watchHealth } from './watch-health.js';
+
+/** Things tests and embedders may inject. */
+export interface OffpathDependencies {
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** @default Math.random */
+  readonly random?: () => number;
+  /** Receives offpath's own failures (they never reach the host). @default ignore */
+  readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
+}
+
+/** Deadline of {@link Offpath.flush} and {@link Offpath.close}. */
+export interface DeadlineOptions {
+  /** @default 10_000 for flush, 5_000 (or config.closeTimeoutMs) for close */
+  readonly timeoutMs?: number;
+}
+
+/** What a flush or close achieved by its deadline. */
+export interface FlushResult {
+  /** True when everything reached its destination or a terminal state, and the deadline cost nothing. */
+  readonly complete: boolean;
+  /** Deliveries still pending (in memory or in the spool). */
+  readonly pending: number;
+  /** Deliveries the deadline cut off: dropped as `shutdown` (or spooled, when a spool is configured). */
+  readonly cutOff: number;
+}
+
+/** Per-destination state beside its ledger. */
+export interface DestinationStats extends LedgerSnapshot {
+  readonly state: 'active' | 'disabled' | 'closed';
+  readonly circuit: 'closed' | 'open' | 'half-open';
+  readonly queueDepth: number;
+  readonly memoryBytes: number;
+}
+
+/** The ledger of an instance. Totals count deliveries (event × destination). */
+export interface OffpathStats extends Omit<PipelineStats, 'destinations'> {
+  readonly destinations: Readonly<Record<string, DestinationStats>>;
+  /** offpath's own cost while it runs. */
+  readonly self: SelfStats;
+}
+
+/** What `health()` reports. */
+export interface OffpathHealth {
+  /** `healthy` when every destination is; `unhealthy` when none can deliver; else `degraded`. */
+  readonly state: 'healthy' | 'degraded' | 'unhealthy';
+  readonly destinations: Readonly<Record<string, DestinationHealth>>;
+}
+
+/** An offpath instance. */
+export interface Offpath {
+  /** Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. */
+  emit(event: OffpathEvent): boolean;
+  /** The ledger; `accepted = delivered + digested + dropped + deadLettered + pending` always holds. */
+  stats(): OffpathStats;
+  /** Delivers what was accepted, up to the deadline. Never rejects. */
+  flush(options?: DeadlineOptions): Promise<FlushResult>;
+  /** Flushes up to the deadline, then spools or drops (counted) what is left. Idempotent. */
+  close(options?: DeadlineOptions): Promise<FlushResult>;
+  /** Per-destination health (state, last success and failure, backlog, latency, error rate) and overall. */
+  health(): OffpathHealth;
+  /** Subscribes to the typed event stream; returns an unsubscribe function. */
+  on<K extends keyof OffpathEvents>(type: K, listener: (payload: OffpathEvents[K]) => void): () => void;
+  /** Re-enables a destination that was disabled (deleted webhook, revoked token). */
+  enable(destination: string): boolean;
+  /** Emits a manual bug report for a caught error; false when not accepted. */
+  report(error: unknown, options?: ReportOptions): boolean;
+  /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
+  time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
+  /** Starts a capture source feeding this instance; returns a function that stops it. */
+  attach(source: Source): () => void;
+  /** The validated configuration. */
+  readonly config: ValidConfig;
+}
+
+/**
+ * Creates an instance.
+ * @throws ConfigError when the config is invalid (synchronously; every problem is listed).
+ * @example
+ * const offpath = createOffpath({
+ *   destinations: [{ name: 'ops', type: 'discord', url: process.env.DISCORD_WEBHOOK_URL }],
+ * });
+ * offpath.emit({ level: 'error', title: 'Payment failed', fields: { orderId: 42 } });
+ * await offpath.close();
+ */
+export function createOffpath(config: OffpathConfig, deps: OffpathDependencies = {}): Offpath {
+  const valid = validateConfig(config);
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const events = new TypedEmitter<OffpathEvents>({
+    onListenerError: (error) => deps.onError?.(error, { phase: 'listener' }),
+  });
+  const sharedRedactor = valid.redact === false ? undefined : createRedactor(valid.redact);
+  const prepare = sharedRedactor
+    ? (r: Parameters<typeof sharedRedactor.record>[0]) => sharedRedactor.record(r)
+    : identity;
+  const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
+
+  const lanes = valid.destinations
+    .filter((d) => d.enabled !== false)
+    .map((d) =>
+      buildLaneSpec(d, buildSink(d, { clock, service: valid.service }), {
+        clock,
+        random,
+        prepare,
+        retryAfterCapMs,
+      }),
+    );
+  const route = compileRouter(
+    valid.routes,
+    valid.destinations.filter((d) => d.enabled !== false),
+    random,
+  );
+
+  const pipeline = new Pipeline({
+    clock,
+    intakeCapacity: valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity,
+    memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
+    sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
+    normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
+    route,
+    lanes,
+    events,
+    onError: deps.onError,
+    selfBudget:
+      valid.limits?.cpuBudgetPercent === undefined
+        ? undefined
+        : { cpuPercent: valid.limits.cpuBudgetPercent },
+    shedBelowLevel: valid.limits?.shedBelowLevel,
+  });
+  const health = watchHealth(pipeline, lanes, events, clock);
+  for (const spec of lanes) {
+    spec.breaker.subscribe((change) => {
+      if (events.hasListeners('circuit-state')) {
+        events.emit('circuit-state', {
+          destination: spec.name,
+          from: change.from,
+          to: change.to,
+          at: change.at,
+        });
+      }
+    });
+  }
+
+  const deadline = async (
+    timeoutMs: number,
+    run: (signal: AbortSignal) => Promise<void>,
+  ): Promise<FlushResult> => {
+    const before = pipeline.stats();
+    const cutBefore = (before.droppedBy.shutdown ?? 0) + before.spooled;
+    const controller = new AbortController();
+    const timer = clock.setTimeout(() => controller.abort(), timeoutMs, { ref: true });
+    try {
+      await run(controller.signal);
+    } catch (error) {
+      deps.onError?.(error, { phase: 'flush' });
+    } finally {
+      clock.clearTimeout(timer);
+    }
+    const after = pipeline.stats();
+    const cutOff = (after.droppedBy.shutdown ?? 0) + after.spooled - cutBefore;
+    return { complete: after.pending === 0 && cutOff === 0, pending: after.pending, cutOff };
+  };
+
+  let closing: Promise<FlushResult> | undefined;
+  const instance: Offpath = {
+    config: valid,
+    emit: (event) => pipeline.emit(event),
+    stats: () => {
+      const base = pipeline.stats();
+      const destinations: Record<string, DestinationStats> = {};
+      for (const spec of lanes) {
+        const lane = pipeline.lane(spec.name)!;
+        destinations[spec.name] = {
+          ...base.destinations[spec.name]!,
+          state: lane.state,
+          circuit: spec.breaker.state,
+          queueDepth: lane.queueDepth,
+          memoryBytes: lane.bytes,
+        };
+      }
+      return { ...base, destinations, self: pipeline.selfStats() };
+    },
+    health,
+    flush: (options) =>
+      deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, (s) => pipeline.flush(s)),
+    close: (options) => {
+      removeExitHooks?.();
+      closing ??= deadline(
+        options?.timeoutMs ?? valid.closeTimeoutMs ?? INSTANCE_DEFAULTS.closeTimeoutMs,
+        (s) => pipeline.close(s),
+      );
+      return closing;
+    },
+    on: (type, listener) => events.on(type, listener),
+    enable: (name) => {
+      const lane = pipeline.lane(name);
+      if (lane?.state !== 'disabled') return false;
+      lane.enable();
+      if (events.hasListeners('destination-enabled'))
+        events.emit('destination-enabled', { destination: name });
+      return true;
+    },
+    report: (error, options) => pipeline.emit(reportEvent(error, options)),
+    time: (name, fn, options) => timeOperation((event) => pipeline.emit(event), name, fn, options),
+    attach: (source) => {
+      const emit: EmitFn = (event) => pipeline.emit(event);
+      try {
+        return source.attach(emit);
+      } catch (error) {
+        deps.onError?.(error, { phase: 'attach' });
+        return () => {};
+      }
+    },
+  };
+  const removeExitHooks = valid.handleSignals
+    ? installExitHooks(
+        () => instance.close(),
+        () => instance.flush(),
+      )
+    : undefined;
+  return instance;
+}
+
+function identity<T>(value: T): T {
+  return value;
+}

@@ -1,0 +1,43 @@
+/**
+ * Every default of an instance in one place, so the docs table and the code cannot drift apart.
+ * @module
+ */
+
+/** Instance-wide defaults. */
+export const INSTANCE_DEFAULTS = {
+  /** Events waiting between `emit()` and routing. */
+  intakeCapacity: 10_000,
+  /** Memory held by all lanes together before the lowest levels are shed. */
+  memoryBudgetBytes: 64 * 1024 * 1024,
+  /** Longest stretch of pipeline work in one event-loop turn (keeps the host's event-loop delay low). */
+  sliceMs: 2,
+  /** Longest Retry-After honoured; longer waits are capped. */
+  retryAfterCapMs: 300_000,
+  /** Deadline of `close()` when none is given. */
+  closeTimeoutMs: 5_000,
+  /** Deadline of `flush()` when none is given. */
+  flushTimeoutMs: 10_000,
+} as const;
+
+/** Per-destination defaults. */
+export const LANE_DEFAULTS = {
+  maxQueueItems: 1_000,
+  maxQueueBytes: 8 * 1024 * 1024,
+  overflow: 'drop-oldest',
+  maxBatchSize: 50,
+  maxBatchDelayMs: 1_000,
+  sendTimeoutMs: 10_000,
+  maxEventAgeMs: 3_600_000,
+  defaultRateLimitWaitMs: 1_000,
+} as const;
+
+/** Noise control for chat destinations, where every message is read by a person. */
+export const CHAT_NOISE_DEFAULTS = {
+  cooldownMs: 60_000,
+  bypassLevel: 'critical',
+  storm: { afterMs: 60_000, windowMs: 60_000, topGroups: 10 },
+  maxFingerprints: 10_000,
+} as const;
+
+/** Destination types whose messages people read, and which get noise control by default. */
+export const CHAT_TYPES: ReadonlySet<string> = new Set(['discord', 'telegram', 'slack']);

@@ -1,0 +1,73 @@
+/**
+ * Keeps a health tracker per destination, fed by the instance's own event stream, and publishes a
+ * `health-change` event whenever a destination's state changes.
+ * @module
+ */
+import { type DestinationHealth, type HealthState, HealthTracker } from '../pipeline/destination-health.js';
+import type { OffpathEvents } from '../pipeline/events.js';
+import type { LaneSpec, Pipeline } from '../pipeline/pipeline.js';
+import type { Clock } from '../resilience/clock.js';
+import type { TypedEmitter } from '../resilience/typed-emitter.js';
+import type { OffpathHealth } from './create-offpath.js';
+
+const HEALTH_DEFAULTS = { windowMs: 300_000, degradedErrorRate: 0.1, degradedBacklogMs: 60_000 };
+
+/** Starts tracking; returns the `health()` function of the instance. */
+export function watchHealth(
+  pipeline: Pipeline,
+  lanes: readonly LaneSpec[],
+  events: TypedEmitter<OffpathEvents>,
+  clock: Clock,
+): () => OffpathHealth {
+  const trackers = new Map(lanes.map((spec) => [spec.name, new HealthTracker(HEALTH_DEFAULTS, clock)]));
+  const specs = new Map(lanes.map((spec) => [spec.name, spec]));
+  const last = new Map<string, HealthState>(lanes.map((spec) => [spec.name, 'healthy']));
+
+  const report = (name: string): DestinationHealth => {
+    const spec = specs.get(name)!;
+    const lane = pipeline.lane(name)!;
+    return trackers.get(name)!.report({
+      disabled: lane.state === 'disabled',
+      circuit: spec.breaker.state,
+      pausedUntil: spec.limiter.pausedUntil,
+      queueDepth: lane.queueDepth,
+      oldestTime: lane.oldestTime(),
+    });
+  };
+  const check = (name: string): void => {
+    const to = report(name).state;
+    const from = last.get(name);
+    if (from === undefined || from === to) return;
+    last.set(name, to);
+    if (events.hasListeners('health-change')) events.emit('health-change', { destination: name, from, to });
+  };
+
+  events.on('request-success', (e) => {
+    trackers.get(e.destination)?.recordSuccess(e.latencyMs);
+    check(e.destination);
+  });
+  events.on('request-failure', (e) => {
+    trackers.get(e.destination)?.recordFailure(e.latencyMs, e.error);
+    check(e.destination);
+  });
+  events.on('rate-limited', (e) => check(e.destination));
+  events.on('circuit-state', (e) => check(e.destination));
+  events.on('destination-disabled', (e) => check(e.destination));
+  events.on('destination-enabled', (e) => check(e.destination));
+
+  return () => {
+    const destinations: Record<string, DestinationHealth> = {};
+    for (const name of specs.keys()) {
+      destinations[name] = report(name);
+      check(name);
+    }
+    const states = Object.values(destinations).map((d) => d.state);
+    const down = states.filter((s) => s === 'disabled' || s === 'open-circuit').length;
+    const state = states.every((s) => s === 'healthy')
+      ? 'healthy'
+      : down === states.length
+        ? 'unhealthy'
+        : 'degraded';
+    return { state, destinations };
+  };
+}

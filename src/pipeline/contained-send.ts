@@ -1,0 +1,78 @@
+/**
+ * Calls a sink's `send` so that nothing it does can hurt the pipeline: a throw, a hang past the send
+ * timeout, or a return value that is not a {@link SendResult} all become retryable failure values.
+ * @module
+ */
+import type { SendResult, Sink } from '../core/sink.js';
+import { runSuppressed } from '../core/suppress.js';
+import type { Clock } from '../resilience/clock.js';
+import { isOffpathError, SinkFailedError, TimeoutError } from '../resilience/errors.js';
+
+/** Sends one payload with a deadline; always resolves. */
+export function containedSend(
+  sink: Sink,
+  payload: unknown,
+  timeoutMs: number,
+  clock: Clock,
+  outerSignal?: AbortSignal,
+): Promise<SendResult> {
+  const controller = new AbortController();
+  return new Promise<SendResult>((resolve) => {
+    let settled = false;
+    const finish = (result: SendResult): void => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(timer);
+      outerSignal?.removeEventListener('abort', onOuterAbort);
+      resolve(result);
+    };
+    const timer = clock.setTimeout(() => {
+      const error = new TimeoutError(`send did not finish within ${timeoutMs} ms`);
+      controller.abort(error);
+      finish({ ok: false, kind: 'retryable', error });
+    }, timeoutMs);
+    const onOuterAbort = (): void => {
+      const error = new TimeoutError('send aborted by the close deadline', { cause: outerSignal?.reason });
+      controller.abort(error);
+      finish({ ok: false, kind: 'retryable', error });
+    };
+    if (outerSignal?.aborted) onOuterAbort();
+    else outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
+
+    let pending: Promise<unknown>;
+    try {
+      // Delivery traffic runs in the suppressed scope so that our own capture sources ignore it.
+      pending = runSuppressed(() => Promise.resolve(sink.send(payload, { signal: controller.signal })));
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (value) => finish(validateResult(value)),
+      (error: unknown) =>
+        finish({
+          ok: false,
+          kind: 'retryable',
+          error: isOffpathError(error) ? error : new SinkFailedError('sink threw', { cause: error }),
+        }),
+    );
+  });
+}
+
+function validateResult(value: unknown): SendResult {
+  if (typeof value === 'object' && value !== null) {
+    const r = value as { ok?: unknown; kind?: unknown; error?: unknown };
+    if (r.ok === true) return value as SendResult;
+    if (
+      r.ok === false &&
+      (r.kind === 'retryable' || r.kind === 'permanent' || r.kind === 'gone') &&
+      isOffpathError(r.error)
+    ) {
+      return value as SendResult;
+    }
+  }
+  return {
+    ok: false,
+    kind: 'retryable',
+    error: new SinkFailedError('sink returned something that is not a SendResult'),
+  };
+}

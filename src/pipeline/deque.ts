@@ -1,0 +1,64 @@
+/**
+ * A growable ring buffer with O(1) push, shift and pop at both ends. Used for the intake and for each
+ * lane's per-level queues, where `Array#shift` would be O(n) under a backlog.
+ * @module
+ */
+export class Deque<T> {
+  #items: Array<T | undefined>;
+  #head = 0;
+  #size = 0;
+
+  constructor(initialCapacity = 16) {
+    this.#items = new Array(Math.max(2, initialCapacity));
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#items[(this.#head + this.#size) % this.#items.length] = item;
+    this.#size++;
+  }
+
+  unshift(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#head = (this.#head - 1 + this.#items.length) % this.#items.length;
+    this.#items[this.#head] = item;
+    this.#size++;
+  }
+
+  peek(): T | undefined {
+    return this.#size === 0 ? undefined : this.#items[this.#head];
+  }
+
+  shift(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#items.length;
+    this.#size--;
+    return item;
+  }
+
+  pop(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const index = (this.#head + this.#size - 1) % this.#items.length;
+    const item = this.#items[index];
+    this.#items[index] = undefined;
+    this.#size--;
+    return item;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.#size; i++) yield this.#items[(this.#head + i) % this.#items.length] as T;
+  }
+
+  #grow(): void {
+    const next = new Array<T | undefined>(this.#items.length * 2);
+    for (let i = 0; i < this.#size; i++) next[i] = this.#items[(this.#head + i) % this.#items.length];
+    this.#items = next;
+    this.#head = 0;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The typed event stream of an offpath instance. Payloads are only built when someone listens.
+ * @module
+ */
+import type { EventRecord } from '../core/event.js';
+import type { Level } from '../core/level.js';
+import type { OffpathError } from '../resilience/errors.js';
+import type { DeadLetterReason, DropReason } from './ledger.js';
+
+/** Why `emit()` returned false. */
+export type RefuseReason = 'queue_full' | 'closed' | 'overload';
+
+/** Circuit states, as reported on the stream. */
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/** Every event an instance publishes, by name. */
+export interface OffpathEvents {
+  /** `emit()` refused an event (it was never accepted). */
+  refused: { readonly reason: RefuseReason };
+  enqueued: { readonly destination: string; readonly id: number; readonly level: Level };
+  batched: { readonly destination: string; readonly records: number; readonly messages: number };
+  delivered: { readonly destination: string; readonly ids: readonly number[]; readonly latencyMs: number };
+  dropped: {
+    readonly destination: string | undefined;
+    readonly reason: DropReason;
+    readonly ids: readonly number[];
+  };
+  'dead-lettered': {
+    readonly destination: string;
+    readonly reason: DeadLetterReason;
+    readonly records: readonly EventRecord[];
+    readonly attempts: number;
+    readonly error: OffpathError | undefined;
+  };
+  'destination-disabled': { readonly destination: string; readonly error: OffpathError };
+  'destination-enabled': { readonly destination: string };
+  'request-start': { readonly destination: string; readonly attempt: number };
+  'request-success': { readonly destination: string; readonly attempt: number; readonly latencyMs: number };
+  'request-failure': {
+    readonly destination: string;
+    readonly attempt: number;
+    readonly latencyMs: number;
+    readonly error: OffpathError;
+  };
+  retry: {
+    readonly destination: string;
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly error: OffpathError;
+  };
+  'rate-limited': {
+    readonly destination: string;
+    readonly waitMs: number;
+    readonly source: 'proactive' | 'retry-after';
+  };
+  'circuit-state': {
+    readonly destination: string;
+    readonly from: CircuitStateName;
+    readonly to: CircuitStateName;
+    readonly at: number;
+  };
+  /** offpath started or stopped shedding low-level events to stay within its overhead budget. */
+  'self-budget': { readonly shedding: boolean; readonly workMsPerSecond: number };
+  /** A destination's health state changed. */
+  'health-change': { readonly destination: string; readonly from: string; readonly to: string };
+  /** offpath's own failures (never thrown to the host). */
+  error: { readonly error: unknown; readonly phase: string; readonly destination: string | undefined };
+}

@@ -1,0 +1,402 @@
+/**
+ * The engine: `emit()` puts events in the intake; slices of work off the caller's stack normalise,
+ * redact and route them into per-destination lanes; lanes deliver. Owns the global memory budget,
+ * the ledger totals and the shutdown deadline.
+ * @module
+ */
+import type { EventRecord } from '../core/event.js';
+import { isLevel, type Level, levelRank } from '../core/level.js';
+import type { Clock } from '../resilience/clock.js';
+import type { OffpathError } from '../resilience/errors.js';
+import type { TypedEmitter } from '../resilience/typed-emitter.js';
+import type { OffpathEvents, RefuseReason } from './events.js';
+import { Intake } from './intake.js';
+import { Lane, type LaneSettings } from './lane.js';
+import type { LaneObserver, SpillReason } from './lane-observer.js';
+import { type DeadLetterReason, type DropReason, Ledger, type LedgerSnapshot, sumLedgers } from './ledger.js';
+import type { RouteDecision } from './router.js';
+import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
+
+/** Where spilled and dead-lettered records go when a spool is configured. */
+export interface SpoolPort {
+  spill(destination: string, records: readonly EventRecord[], reason: SpillReason): boolean;
+  deadLetter(
+    destination: string,
+    records: readonly EventRecord[],
+    reason: DeadLetterReason,
+    attempts: number,
+    error: OffpathError | undefined,
+  ): void;
+}
+
+/** How one destination's records are prepared and where its failures go. */
+export interface LaneSpec extends Omit<LaneSettings, 'observer' | 'clock'> {
+  /** Redaction (or any last transformation) for this destination. */
+  readonly prepare: (record: EventRecord) => EventRecord;
+  /** Destination that receives what this one dead-letters. */
+  readonly fallback?: string;
+}
+
+/** Resolved engine settings. */
+export interface PipelineSettings {
+  readonly clock: Clock;
+  readonly intakeCapacity: number;
+  readonly memoryBudgetBytes: number;
+  /** Longest stretch of work done in one turn of the event loop. */
+  readonly sliceMs: number;
+  readonly normalize: (event: unknown, id: number, time: number) => { record: EventRecord; bytes: number };
+  /** Destination names for a record (empty when no route matches), and whether sampling removed one. */
+  readonly route: (record: EventRecord) => RouteDecision;
+  readonly lanes: readonly LaneSpec[];
+  readonly events: TypedEmitter<OffpathEvents>;
+  readonly spool?: SpoolPort;
+  readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
+  /** When set, pipeline work above this share of a core makes `emit()` refuse low-level events. */
+  readonly selfBudget?: SelfBudget | undefined;
+  /** Events below this level are refused while shedding. @default 'warn' */
+  readonly shedBelowLevel?: Level | undefined;
+}
+
+/** A snapshot of the ledger and of the refusals at the door. */
+export interface PipelineStats extends LedgerSnapshot {
+  /** Events `emit()` accepted. Totals count deliveries (event × destination), so they can be higher. */
+  readonly emitted: number;
+  /** Events `emit()` refused, by reason; these were never accepted. */
+  readonly refused: number;
+  readonly refusedBy: Readonly<Partial<Record<RefuseReason, number>>>;
+  /** Bytes held in lanes (approximate). */
+  readonly memoryBytes: number;
+  readonly destinations: Readonly<Record<string, LedgerSnapshot>>;
+}
+
+type Phase = 'running' | 'closing' | 'closed';
+
+export class Pipeline {
+  readonly #s: PipelineSettings;
+  readonly #intake: Intake;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #specs = new Map<string, LaneSpec>();
+  /** Deliveries that never reached a lane (no route, or failed before routing). */
+  readonly #unrouted = new Ledger();
+  readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
+  readonly #self: SelfMonitor;
+  #inSlice = false;
+  #refused = 0;
+  #emitted = 0;
+  #seq = 0;
+  #bytes = 0;
+  #phase: Phase = 'running';
+  #scheduled = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(settings: PipelineSettings) {
+    this.#s = settings;
+    this.#intake = new Intake(settings.intakeCapacity);
+    // The change is announced on a microtask: it may be noticed deep inside a lane callback.
+    this.#self = new SelfMonitor(
+      settings.selfBudget,
+      () => settings.clock.now(),
+      () => queueMicrotask(() => this.#announceShedding()),
+    );
+    const observer = this.#observer();
+    for (const spec of settings.lanes) {
+      this.#specs.set(spec.name, spec);
+      this.#lanes.set(
+        spec.name,
+        new Lane({ ...spec, clock: settings.clock, observer, nextId: () => ++this.#seq }),
+      );
+    }
+  }
+
+  /** Synchronous, O(1), never throws, never does I/O. */
+  emit(event: unknown): boolean {
+    try {
+      const sampled = this.#self.shouldSample();
+      const started = sampled ? performance.now() : 0;
+      if (this.#phase !== 'running') return this.#refuse('closed');
+      if (this.#self.shedding && this.#belowShedLevel(event)) return this.#refuse('overload');
+      if (!this.#intake.push(event, this.#s.clock.now())) return this.#refuse('queue_full');
+      this.#emitted++;
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#process).unref();
+      }
+      if (sampled) this.#self.recordEmit((performance.now() - started) * 1000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** offpath's own cost (see {@link SelfMonitor}). */
+  selfStats(): SelfStats {
+    return this.#self.snapshot();
+  }
+
+  #belowShedLevel(event: unknown): boolean {
+    let level: unknown;
+    try {
+      level = (event as { level?: unknown } | null)?.level;
+    } catch {
+      return true;
+    }
+    return levelRank(isLevel(level) ? level : 'info') < levelRank(this.#s.shedBelowLevel ?? 'warn');
+  }
+
+  lane(name: string): Lane | undefined {
+    return this.#lanes.get(name);
+  }
+
+  get laneNames(): readonly string[] {
+    return [...this.#lanes.keys()];
+  }
+
+  stats(): PipelineStats {
+    const destinations: Record<string, LedgerSnapshot> = {};
+    for (const [name, lane] of this.#lanes) destinations[name] = lane.snapshot();
+    const intake = this.#unrouted.snapshot(this.#intake.size);
+    const totals = sumLedgers([
+      { ...intake, accepted: intake.accepted + this.#intake.size },
+      ...Object.values(destinations),
+    ]);
+    return {
+      ...totals,
+      emitted: this.#emitted,
+      refused: this.#refused,
+      refusedBy: { ...this.#refusedBy },
+      memoryBytes: this.#bytes,
+      destinations,
+    };
+  }
+
+  /**
+   * Delivers everything accepted so far, or stops waiting when `signal` aborts. With `final`, open
+   * digest windows close at once so their digests go out too.
+   */
+  async flush(signal: AbortSignal, final = false): Promise<void> {
+    while (this.#intake.size > 0 && !signal.aborted) {
+      this.#processSlice();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
+  }
+
+  /** Flushes until `signal` aborts, then closes every lane. Idempotent. */
+  close(signal: AbortSignal): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#phase = 'closing';
+      try {
+        await this.flush(signal, true);
+      } finally {
+        this.#phase = 'closed';
+        // Whatever the deadline left in the intake was accepted: it is spooled or counted as shutdown.
+        while (this.#intake.size > 0) this.#routeOne(this.#intake.peekTime(), this.#intake.shift(), true);
+        await Promise.all([...this.#lanes.values()].map((lane) => lane.close()));
+      }
+    })();
+    return this.#closing;
+  }
+
+  #refuse(reason: RefuseReason): false {
+    this.#refused++;
+    this.#refusedBy[reason] = (this.#refusedBy[reason] ?? 0) + 1;
+    if (this.#s.events.hasListeners('refused')) this.#s.events.emit('refused', { reason });
+    return false;
+  }
+
+  readonly #process = (): void => {
+    this.#scheduled = false;
+    this.#processSlice();
+    if (this.#intake.size > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#process).unref();
+    }
+  };
+
+  #processSlice(): void {
+    const started = performance.now();
+    const deadline = started + this.#s.sliceMs;
+    let n = 0;
+    this.#inSlice = true;
+    try {
+      while (this.#intake.size > 0) {
+        this.#routeOne(this.#intake.peekTime(), this.#intake.shift(), false);
+        // Reading the clock costs more than routing a small event; check it every 16 events.
+        if ((++n & 15) === 0 && performance.now() >= deadline) break;
+      }
+    } finally {
+      this.#inSlice = false;
+    }
+    this.#self.recordIn(n);
+    this.#self.recordWork(performance.now() - started);
+  }
+
+  /** Tells listeners, and the destinations themselves, that offpath is shedding to stay in budget. */
+  #announceShedding(): void {
+    const self = this.#self.snapshot();
+    if (this.#s.events.hasListeners('self-budget')) {
+      this.#s.events.emit('self-budget', { shedding: self.shedding, workMsPerSecond: self.workMsPerSecond });
+    }
+    if (self.shedding) {
+      this.emit({
+        level: 'warn',
+        kind: 'alert',
+        title: 'offpath is over its overhead budget',
+        message: `Pipeline work reached ${self.workMsPerSecond} ms per second; events below ${this.#s.shedBelowLevel ?? 'warn'} are refused (counted as overload) until it is back under budget.`,
+        fields: { workMsPerSecond: self.workMsPerSecond, eventsInPerSecond: self.eventsInPerSecond },
+        fingerprint: 'offpath-self-budget',
+      });
+    }
+  }
+
+  #routeOne(time: number, event: unknown, closing: boolean): void {
+    const id = ++this.#seq;
+    let record: EventRecord;
+    let bytes: number;
+    let targets: readonly string[];
+    let sampledOut: boolean;
+    try {
+      ({ record, bytes } = this.#s.normalize(event, id, time));
+      ({ destinations: targets, sampledOut } = this.#s.route(record));
+    } catch (error) {
+      this.#unrouted.accepted++;
+      this.#unrouted.drop('filtered');
+      this.#report(error, { phase: 'route' });
+      return;
+    }
+    if (targets.length === 0) {
+      const reason = sampledOut ? 'sampled' : 'filtered';
+      this.#unrouted.accepted++;
+      this.#unrouted.drop(reason);
+      if (this.#s.events.hasListeners('dropped'))
+        this.#s.events.emit('dropped', { destination: undefined, reason, ids: [id] });
+      return;
+    }
+    const prepared = new Map<(r: EventRecord) => EventRecord, EventRecord>();
+    for (const name of targets) {
+      const lane = this.#lanes.get(name);
+      const spec = this.#specs.get(name);
+      if (!lane || !spec) continue;
+      let copy = prepared.get(spec.prepare);
+      if (!copy) {
+        copy = this.#safePrepare(spec, record);
+        prepared.set(spec.prepare, copy);
+      }
+      if (closing) {
+        lane.ledger.accepted++;
+        if (this.#s.spool?.spill(name, [copy], 'shutdown')) lane.ledger.spooled++;
+        else lane.ledger.drop('shutdown');
+        continue;
+      }
+      lane.enqueue(copy, bytes);
+    }
+    this.#enforceBudget();
+  }
+
+  #safePrepare(spec: LaneSpec, record: EventRecord): EventRecord {
+    try {
+      return spec.prepare(record);
+    } catch (error) {
+      this.#report(error, { destination: spec.name, phase: 'prepare' });
+      // Never let an unprepared (possibly unredacted) record through: keep only what is always safe.
+      return {
+        id: record.id,
+        level: record.level,
+        kind: record.kind,
+        time: record.time,
+        fields: {},
+        tags: [],
+        truncated: true,
+        message: '[record withheld: preparation failed]',
+      };
+    }
+  }
+
+  #enforceBudget(): void {
+    while (this.#bytes > this.#s.memoryBudgetBytes) {
+      let victim: Lane | undefined;
+      let lowest = Number.POSITIVE_INFINITY;
+      for (const lane of this.#lanes.values()) {
+        const rank = lane.lowestRank();
+        if (rank >= 0 && rank < lowest) {
+          lowest = rank;
+          victim = lane;
+        }
+      }
+      if (!victim?.shedLowest()) return;
+    }
+  }
+
+  #report(error: unknown, context: { destination?: string; phase: string }): void {
+    try {
+      this.#s.onError?.(error, context);
+    } catch {
+      // A failing error hook has nowhere left to report to.
+    }
+    if (this.#s.events.hasListeners('error')) {
+      this.#s.events.emit('error', { error, phase: context.phase, destination: context.destination });
+    }
+  }
+
+  #observer(): LaneObserver {
+    const events = this.#s.events;
+    const ids = (records: readonly EventRecord[]): number[] => records.map((r) => r.id);
+    return {
+      enqueued: (destination, record) => {
+        if (events.hasListeners('enqueued'))
+          events.emit('enqueued', { destination, id: record.id, level: record.level });
+      },
+      batched: (destination, records, messages) => {
+        if (events.hasListeners('batched')) events.emit('batched', { destination, records, messages });
+      },
+      worked: (ms) => {
+        if (!this.#inSlice) this.#self.recordWork(ms);
+      },
+      delivered: (destination, records, latencyMs) => {
+        this.#self.recordOut(records.length);
+        if (events.hasListeners('delivered'))
+          events.emit('delivered', { destination, ids: ids(records), latencyMs });
+      },
+      dropped: (destination, records, reason: DropReason) => {
+        if (events.hasListeners('dropped'))
+          events.emit('dropped', { destination, reason, ids: ids(records) });
+      },
+      deadLettered: (destination, records, reason, attempts, error) => {
+        this.#s.spool?.deadLetter(destination, records, reason, attempts, error);
+        if (events.hasListeners('dead-lettered')) {
+          events.emit('dead-lettered', { destination, reason, records, attempts, error });
+        }
+        const fallback = this.#specs.get(destination)?.fallback;
+        const target = fallback === undefined ? undefined : this.#lanes.get(fallback);
+        if (target) for (const r of records) target.enqueue(r, 0);
+      },
+      spill: (destination, records, reason) => this.#s.spool?.spill(destination, records, reason) ?? false,
+      disabled: (destination, error) => {
+        if (events.hasListeners('destination-disabled'))
+          events.emit('destination-disabled', { destination, error });
+      },
+      requestStart: (destination, attempt) => {
+        if (events.hasListeners('request-start')) events.emit('request-start', { destination, attempt });
+      },
+      requestSuccess: (destination, attempt, latencyMs) => {
+        if (events.hasListeners('request-success'))
+          events.emit('request-success', { destination, attempt, latencyMs });
+      },
+      requestFailure: (destination, attempt, latencyMs, error) => {
+        if (events.hasListeners('request-failure')) {
+          events.emit('request-failure', { destination, attempt, latencyMs, error });
+        }
+      },
+      retry: (destination, attempt, delayMs, error) => {
+        if (events.hasListeners('retry')) events.emit('retry', { destination, attempt, delayMs, error });
+      },
+      rateLimited: (destination, waitMs, source) => {
+        if (events.hasListeners('rate-limited')) events.emit('rate-limited', { destination, waitMs, source });
+      },
+      bytesChanged: (delta) => {
+        this.#bytes += delta;
+      },
+      error: (error, context) => this.#report(error, context),
+    };
+  }
+}

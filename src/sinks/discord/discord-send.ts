@@ -1,0 +1,110 @@
+/**
+ * The send half of the Discord destination: one Execute Webhook call, its answer turned into a
+ * SendResult, and the X-RateLimit-* headers turned into pacing information.
+ * @module
+ */
+import type { RateInfo, SendResult } from '../../core/sink.js';
+import {
+  AuthenticationError,
+  BadRequestError,
+  DestinationGoneError,
+  RateLimitedError,
+  ServerError,
+} from '../../resilience/errors.js';
+import { discordRetryAfterMs, parseRetryAfterHeader } from '../../resilience/retry-after.js';
+import { type HttpResponse, type HttpTransport, header } from '../http/transport.js';
+
+const WEBHOOK_PATH = /\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?#]+)/;
+
+/**
+ * Always calls API v10 (seconds in retry_after, nested error format), whatever version the copied
+ * webhook URL names; adds `thread_id` when given.
+ * @throws TypeError when the URL is not a Discord webhook URL.
+ */
+export function discordExecuteUrl(webhookUrl: string, threadId?: string): string {
+  const url = new URL(webhookUrl);
+  const match = WEBHOOK_PATH.exec(url.pathname);
+  if (!match) throw new TypeError('not a Discord webhook URL (expected …/api/webhooks/{id}/{token})');
+  url.pathname = url.pathname.replace(WEBHOOK_PATH, `/api/v10/webhooks/${match[1]}/${match[2]}`);
+  url.searchParams.set('wait', 'false');
+  if (threadId) url.searchParams.set('thread_id', threadId);
+  return url.toString();
+}
+
+/** Posts one payload; never throws. */
+export async function sendToDiscord(
+  transport: HttpTransport,
+  executeUrl: string,
+  payload: unknown,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<SendResult> {
+  const outcome = await transport.send(executeUrl, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+    signal,
+  });
+  if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
+  return classifyDiscord(outcome.response, now());
+}
+
+/** Reads Discord's bucket headers (Reset-After is in seconds with decimals). */
+export function discordRateInfo(response: HttpResponse): RateInfo | undefined {
+  const remaining = Number(header(response, 'x-ratelimit-remaining'));
+  const resetAfter = Number(header(response, 'x-ratelimit-reset-after'));
+  const limit = Number(header(response, 'x-ratelimit-limit'));
+  if (!Number.isFinite(remaining) && !Number.isFinite(resetAfter)) return undefined;
+  return {
+    ...(Number.isFinite(remaining) ? { remaining } : {}),
+    ...(Number.isFinite(resetAfter) ? { resetAfterMs: Math.ceil(resetAfter * 1000) } : {}),
+    ...(Number.isFinite(limit) ? { limit } : {}),
+  };
+}
+
+/** Maps a Discord answer to a SendResult. Error texts quote Discord's code and message, never the URL. */
+export function classifyDiscord(response: HttpResponse, now: number): SendResult {
+  const { status } = response;
+  const rate = discordRateInfo(response);
+  if (status >= 200 && status < 300) return rate ? { ok: true, rate } : { ok: true };
+  const body = parseJson(response.text) as { code?: number; message?: string; global?: boolean } | undefined;
+  const detail = `Discord ${status}${body?.code === undefined ? '' : ` (code ${body.code})`}: ${describeBody(body, response.text)}`;
+  if (status === 429) {
+    const retryAfterMs =
+      discordRetryAfterMs(body, true) ?? parseRetryAfterHeader(header(response, 'retry-after'), now);
+    const error = new RateLimitedError(`${detail}${body?.global ? ' [global]' : ''}`, {
+      statusCode: 429,
+      retryAfterMs,
+    });
+    return {
+      ok: false,
+      kind: 'retryable',
+      error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(rate ? { rate } : {}),
+    };
+  }
+  if (status === 404 || body?.code === 10015) {
+    // "If a webhook returns a 404 status you should not attempt to use it again."
+    return { ok: false, kind: 'gone', error: new DestinationGoneError(detail, { statusCode: status }) };
+  }
+  if (status === 401 || status === 403 || body?.code === 50027) {
+    return { ok: false, kind: 'gone', error: new AuthenticationError(detail, { statusCode: status }) };
+  }
+  if (status >= 500)
+    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
+  return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
+}
+
+function describeBody(body: { message?: string; errors?: unknown } | undefined, text: string): string {
+  if (!body) return text.slice(0, 200) || '(empty body)';
+  const errors = body.errors === undefined ? '' : ` ${JSON.stringify(body.errors).slice(0, 300)}`;
+  return `${body.message ?? 'error'}${errors}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The HTTP collector destination: batches as a JSON array or NDJSON, optional gzip, custom headers,
+ * and an idempotency key per batch so a collector can discard the duplicates that retries create.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { EventRecord } from '../../core/event.js';
+import type { OutgoingMessage, SendContext, SendResult, Sink } from '../../core/sink.js';
+import { type Clock, systemClock } from '../../resilience/clock.js';
+import { classifyResponse } from './classify.js';
+import { HttpTransport, type HttpTransportOptions } from './transport.js';
+
+const gzip = promisify(gzipCallback);
+
+/** Options of {@link httpSink}. */
+export interface HttpSinkOptions extends HttpTransportOptions {
+  readonly url: string;
+  /** Body format. @default 'json' */
+  readonly format?: 'json' | 'ndjson';
+  /** Compress bodies with gzip. @default false */
+  readonly gzip?: boolean;
+  /** Extra request headers (for example an Authorization header for your collector). @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Records per request. @default 100 */
+  readonly maxBatchSize?: number;
+  readonly clock?: Clock;
+}
+
+/** One HTTP request body with its idempotency key. */
+export interface HttpPayload {
+  readonly idempotencyKey: string;
+  readonly body: string;
+  readonly count: number;
+}
+
+/**
+ * Posts batches of records to an HTTP collector.
+ * @example
+ * const sink = httpSink({ url: 'https://collector.example/ingest', format: 'ndjson', gzip: true });
+ */
+export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
+  const transport = new HttpTransport(options);
+  const clock = options.clock ?? systemClock;
+  const ndjson = options.format === 'ndjson';
+  const contentType = ndjson ? 'application/x-ndjson' : 'application/json';
+  return {
+    type: 'http',
+    maxBatchSize: options.maxBatchSize ?? 100,
+    format(batch: readonly EventRecord[]): OutgoingMessage<HttpPayload>[] {
+      const body = ndjson ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n` : JSON.stringify(batch);
+      return [{ payload: { idempotencyKey: randomUUID(), body, count: batch.length }, records: batch }];
+    },
+    async send(payload: HttpPayload, ctx: SendContext): Promise<SendResult> {
+      const headers: Record<string, string> = {
+        ...options.headers,
+        'content-type': contentType,
+        'idempotency-key': payload.idempotencyKey,
+      };
+      let body: string | Uint8Array = payload.body;
+      if (options.gzip) {
+        body = await gzip(payload.body);
+        headers['content-encoding'] = 'gzip';
+      }
+      const outcome = await transport.send(options.url, { headers, body, signal: ctx.signal });
+      if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
+      return classifyResponse(outcome.response, clock.now());
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The send half of the Telegram destination: one sendMessage call and its answer as a SendResult.
+ * A group upgraded to a supergroup answers with `migrate_to_chat_id`: the destination follows it.
+ * @module
+ */
+import type { SendResult } from '../../core/sink.js';
+import {
+  AuthenticationError,
+  BadRequestError,
+  DestinationGoneError,
+  RateLimitedError,
+  ServerError,
+} from '../../resilience/errors.js';
+import { parseRetryAfterHeader, telegramRetryAfterMs } from '../../resilience/retry-after.js';
+import { type HttpTransport, header } from '../http/transport.js';
+
+/** Where messages go; `chatId` changes when Telegram reports a migration. */
+export interface TelegramTarget {
+  readonly apiUrl: string;
+  readonly token: string;
+  chatId: number | string;
+}
+
+interface TelegramAnswer {
+  ok?: boolean;
+  error_code?: number;
+  description?: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+/** Posts one message; never throws. */
+export async function sendToTelegram(
+  transport: HttpTransport,
+  target: TelegramTarget,
+  payload: Readonly<Record<string, unknown>>,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<SendResult> {
+  const url = `${target.apiUrl.replace(/\/+$/, '')}/bot${target.token}/sendMessage`;
+  const outcome = await transport.send(url, {
+    headers: { 'content-type': 'application/json' },
+    // The chat id in the payload may predate a migration: the target's is authoritative.
+    body: JSON.stringify({ ...payload, chat_id: target.chatId }),
+    signal,
+  });
+  if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
+  const { status, text } = outcome.response;
+  const answer = parseAnswer(text);
+  if (status >= 200 && status < 300 && answer?.ok !== false) return { ok: true };
+  const description = answer?.description ?? (text.slice(0, 200) || '(empty body)');
+  const detail = `Telegram ${answer?.error_code ?? status}: ${description}`;
+  const migrateTo = answer?.parameters?.migrate_to_chat_id;
+  if (migrateTo !== undefined) {
+    target.chatId = migrateTo;
+    return {
+      ok: false,
+      kind: 'retryable',
+      error: new ServerError(`${detail} (now sending to the new chat)`, { statusCode: status }),
+      retryAfterMs: 0,
+    };
+  }
+  if (status === 429) {
+    const retryAfterMs =
+      telegramRetryAfterMs(answer) ?? parseRetryAfterHeader(header(outcome.response, 'retry-after'), now());
+    return {
+      ok: false,
+      kind: 'retryable',
+      error: new RateLimitedError(detail, { statusCode: 429, retryAfterMs }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  if (status === 401 || status === 403)
+    return { ok: false, kind: 'gone', error: new AuthenticationError(detail, { statusCode: status }) };
+  if (
+    /chat not found|chat was deleted|bot was kicked|not enough rights|message thread not found/i.test(
+      description,
+    )
+  ) {
+    return { ok: false, kind: 'gone', error: new DestinationGoneError(detail, { statusCode: status }) };
+  }
+  if (status >= 500)
+    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
+  return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
+}
+
+function parseAnswer(text: string): TelegramAnswer | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as TelegramAnswer) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Turns what a source saw of one request into an event, shared by the fetch, node:http and axios
+ * sources so that captures look the same whatever the client.
+ * @module
+ */
+import type { HeadersInput, OffpathEvent } from '../core/event.js';
+import type { CaptureFilter } from './capture-filter.js';
+
+/** What a source knows about a request it follows. */
+export interface TrackedRequest {
+  /** performance.now() at the start. */
+  readonly started: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: HeadersInput | undefined;
+  readonly body?: unknown;
+}
+
+/** How the request ended. */
+export type RequestOutcome =
+  | { readonly status: number; readonly headers?: HeadersInput | undefined; readonly body?: unknown }
+  | { readonly error: { readonly code?: string; readonly message: string } };
+
+/** The event for a finished request, or undefined when the filter does not want it. */
+export function httpEvent(
+  filter: CaptureFilter,
+  source: string,
+  tracked: TrackedRequest,
+  outcome: RequestOutcome,
+): OffpathEvent | undefined {
+  const durationMs = performance.now() - tracked.started;
+  const withHeaders = filter.options.headers ?? true;
+  const withBodies = filter.options.captureBodies ?? true;
+  const request = {
+    method: tracked.method,
+    url: tracked.url,
+    ...(withHeaders && tracked.headers !== undefined ? { headers: tracked.headers } : {}),
+    ...(withBodies && tracked.body !== undefined ? { body: tracked.body } : {}),
+  };
+  if ('error' in outcome) {
+    if (!filter.wantsNetworkErrors) return undefined;
+    return {
+      level: 'error',
+      kind: 'http',
+      tags: [source],
+      http: { request, error: outcome.error, response: undefined },
+    };
+  }
+  if (!filter.wantsResponse(outcome.status, durationMs)) return undefined;
+  return {
+    level: filter.levelOf(outcome.status, durationMs),
+    kind: 'http',
+    tags: [source],
+    http: {
+      request,
+      response: {
+        status: outcome.status,
+        durationMs,
+        ...(withHeaders && outcome.headers !== undefined ? { headers: outcome.headers } : {}),
+        ...(withBodies && outcome.body !== undefined ? { body: outcome.body } : {}),
+      },
+    },
+  };
+}
+
+/** Reads a flat [name, value, name, value] list whose items may be Buffers (undici). */
+export function pairsFromFlat(flat: unknown): Array<[string, string]> | undefined {
+  if (!Array.isArray(flat)) return undefined;
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), String(flat[i + 1])]);
+  return out;
+}

@@ -1,0 +1,18 @@
+import type { EventRecord } from '../../src/core/event.js';
+import type { Level } from '../../src/core/level.js';
+
+let nextId = 1;
+
+/** A normalised record for tests; ids increase across calls unless given. */
+export function record(partial: Partial<EventRecord> & { level?: Level } = {}): EventRecord {
+  return {
+    id: partial.id ?? nextId++,
+    level: partial.level ?? 'info',
+    kind: partial.kind ?? 'log',
+    time: partial.time ?? 1_700_000_000_000,
+    fields: partial.fields ?? {},
+    tags: partial.tags ?? [],
+    truncated: partial.truncated ?? false,
+    ...partial,
+  };
+}

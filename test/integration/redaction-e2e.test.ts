@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOffpath } from '../../src/index.js';
+import {
+  startCollectorEmulator,
+  startDiscordEmulator,
+  startSlackEmulator,
+  startTelegramEmulator,
+} from '../../src/testing/index.js';
+import { SECRETS, secretCore } from '../fixtures/secrets-corpus.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Every form a secret could take in a payload: as is, URL-encoded, JSON-escaped, base64. */
+function needles(): string[] {
+  return SECRETS.flatMap((entry) =>
+    secretCore(entry)
+      .split('\n')
+      .filter((l) => l.length >= 8 && !l.startsWith('-----'))
+      .flatMap((l) => [
+        l,
+        encodeURIComponent(l),
+        JSON.stringify(l).slice(1, -1),
+        Buffer.from(l).toString('base64').slice(0, 16),
+      ]),
+  );
+}
+
+describe('secrets never leave the process', () => {
+  it('through Discord, Telegram, Slack, an HTTP collector and a file', async () => {
+    const discord = await startDiscordEmulator();
+    const telegram = await startTelegramEmulator({ perChatIntervalMs: 1 });
+    const slack = await startSlackEmulator({ intervalMs: 1 });
+    const collector = await startCollectorEmulator();
+    for (const e of [discord, telegram, slack, collector]) cleanups.push(() => e.close());
+    const [hook] = discord.webhooks();
+    const [bot] = telegram.bots();
+    const chat = telegram.createChat({ type: 'private' });
+    const slackHook = slack.createWebhook();
+    const file = join(mkdtempSync(join(tmpdir(), 'offpath-secrets-')), 'out.ndjson');
+    const offpath = createOffpath({
+      destinations: [
+        {
+          name: 'discord',
+          type: 'discord',
+          url: hook!.url,
+          noise: false,
+          rateLimits: [{ limit: 50, intervalMs: 1_000 }],
+        },
+        {
+          name: 'telegram',
+          type: 'telegram',
+          token: bot!.token,
+          chatId: chat.id,
+          apiUrl: telegram.url,
+          noise: false,
+          rateLimits: [{ limit: 100, intervalMs: 1_000 }],
+        },
+        {
+          name: 'slack',
+          type: 'slack',
+          url: slackHook.url,
+          noise: false,
+          rateLimits: [{ limit: 100, intervalMs: 1_000 }],
+        },
+        { name: 'collector', type: 'http', url: collector.url, gzip: false },
+        { name: 'file', type: 'file', path: file },
+      ],
+    });
+    for (const entry of SECRETS) {
+      const s = entry.value;
+      offpath.emit({
+        level: 'error',
+        title: `failure for ${s}`,
+        message: `context ${s}`,
+        fields: { note: s, nested: { deeper: [s], apiKey: s } },
+        tags: [s],
+        error: { name: 'Error', message: `failed ${s}`, stack: `Error: failed ${s}\n    at x (y.js:1:1)` },
+        http: {
+          request: {
+            method: 'POST',
+            url: `https://user:${encodeURIComponent(s)}@api.example.com/x?token=${encodeURIComponent(s)}&q=${encodeURIComponent(s)}`,
+            headers: { authorization: `Bearer ${s}`, cookie: `sid=${s}`, 'x-note': s },
+            body: { password: s, note: s },
+          },
+          response: { status: 500, headers: { 'set-cookie': `sid=${s}` }, body: `error for ${s}` },
+        },
+      });
+    }
+    const result = await offpath.flush({ timeoutMs: 60_000 });
+    expect(result.complete).toBe(true);
+    expect(offpath.stats()).toMatchObject({ delivered: SECRETS.length * 5, deadLettered: 0 });
+    const received = [
+      ...[discord, telegram, slack, collector].flatMap((e) =>
+        e.received.map((r) => r.rawBody.toString('utf8')),
+      ),
+      readFileSync(file, 'utf8'),
+    ].join('\n');
+    const leaks = needles().filter((n) => received.includes(n));
+    expect(leaks).toEqual([]);
+    await offpath.close();
+  }, 90_000);
+});
