@@ -19,10 +19,12 @@ import { createRedactor } from '../redact/redactor.js';
 import { type Clock, systemClock } from '../resilience/clock.js';
 import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
+import type { SpoolStats } from '../spool/spool.js';
 import { buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
 import { installExitHooks } from './exit-hooks.js';
+import { openInstanceSpool } from './open-instance-spool.js';
 import { watchHealth } from './watch-health.js';
 
 /** Things tests and embedders may inject. */
@@ -64,6 +66,8 @@ export interface OffpathStats extends Omit<PipelineStats, 'destinations'> {
   readonly destinations: Readonly<Record<string, DestinationStats>>;
   /** offpath's own cost while it runs. */
   readonly self: SelfStats;
+  /** The durable spool, when one is configured. */
+  readonly spool?: SpoolStats;
 }
 
 /** What `health()` reports. */
@@ -138,6 +142,14 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     random,
   );
 
+  const spool = valid.spool
+    ? openInstanceSpool(valid.spool, {
+        clock,
+        redactText: sharedRedactor?.text ?? identity,
+        onError: deps.onError,
+      })
+    : undefined;
+
   const pipeline = new Pipeline({
     clock,
     intakeCapacity: valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity,
@@ -147,6 +159,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     route,
     lanes,
     events,
+    spool: spool?.spool,
     onError: deps.onError,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined
@@ -205,16 +218,26 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
           memoryBytes: lane.bytes,
         };
       }
-      return { ...base, destinations, self: pipeline.selfStats() };
+      const stats = { ...base, destinations, self: pipeline.selfStats() };
+      return spool ? { ...stats, spool: spool.spool.stats() } : stats;
     },
     health,
     flush: (options) =>
-      deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, (s) => pipeline.flush(s)),
+      deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, async (s) => {
+        await pipeline.flush(s);
+        spool?.spool.flushSync();
+      }),
     close: (options) => {
       removeExitHooks?.();
       closing ??= deadline(
         options?.timeoutMs ?? valid.closeTimeoutMs ?? INSTANCE_DEFAULTS.closeTimeoutMs,
-        (s) => pipeline.close(s),
+        async (s) => {
+          try {
+            await pipeline.close(s);
+          } finally {
+            spool?.close();
+          }
+        },
       );
       return closing;
     },
@@ -239,6 +262,17 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       }
     },
   };
+  if (spool?.spool.stats().movedAside) {
+    const moved = spool.spool.stats().movedAside!;
+    pipeline.emit({
+      level: 'warn',
+      kind: 'alert',
+      title: 'offpath spool file was unusable and was moved aside',
+      message: `A fresh spool was started; the old file (${moved.reason}) was kept for inspection.`,
+      fields: { movedTo: moved.movedTo, reason: moved.reason },
+      fingerprint: 'offpath-spool-moved-aside',
+    });
+  }
   const removeExitHooks = valid.handleSignals
     ? installExitHooks(
         () => instance.close(),

@@ -13,6 +13,8 @@ export type SpillReason = 'overflow' | 'shutdown' | 'breaker-open';
 /** Callbacks from a lane. None of them may throw (the pipeline guarantees it). */
 export interface LaneObserver {
   enqueued(destination: string, record: EventRecord): void;
+  /** Noise control merged the record into a digest; it will be counted when the digest settles. */
+  merged(destination: string, record: EventRecord): void;
   batched(destination: string, records: number, messages: number): void;
   delivered(destination: string, records: readonly EventRecord[], latencyMs: number): void;
   dropped(destination: string, records: readonly EventRecord[], reason: DropReason): void;

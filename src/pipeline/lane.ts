@@ -155,9 +155,14 @@ export class Lane {
     return this.ledger.snapshot(this.pending);
   }
 
-  /** Accepts one delivery. Synchronous; formatting and sending happen in {@link pump}. */
-  enqueue(record: EventRecord, bytes: number): void {
-    this.ledger.accepted++;
+  /**
+   * Accepts one delivery. Synchronous; formatting and sending happen in {@link pump}.
+   * @param fromSpool true when the record is one this lane spilled and now takes back
+   */
+  enqueue(record: EventRecord, bytes: number, fromSpool = false): void {
+    // A record this lane spilled earlier was accepted then; it moves from spooled back to memory.
+    if (fromSpool) this.ledger.spooled -= totalWeight([record]);
+    else this.ledger.accepted++;
     if (this.#state === 'disabled') {
       this.#deadLetter([record], 'destination_gone', 0, this.#disabledBy);
       return;
@@ -166,7 +171,10 @@ export class Lane {
       this.#shutdown([record]);
       return;
     }
-    if (this.#noise && !this.#noise.admit(record, this.#overloaded())) return;
+    if (this.#noise && !this.#noise.admit(record, this.#overloaded())) {
+      this.#s.observer.merged(this.name, record);
+      return;
+    }
     this.#push(record, bytes);
   }
 

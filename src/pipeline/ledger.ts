@@ -14,7 +14,8 @@ export type DropReason =
   | 'sampled'
   | 'shutdown'
   | 'disabled'
-  | 'spool_failed';
+  | 'spool_failed'
+  | 'spool_full';
 
 /** Why a delivery was dead-lettered. */
 export type DeadLetterReason = 'rejected' | 'destination_gone' | 'retries_exhausted' | 'format_failed';

@@ -6,28 +6,19 @@
  */
 import type { EventRecord } from '../core/event.js';
 import { isLevel, type Level, levelRank } from '../core/level.js';
-import type { Clock } from '../resilience/clock.js';
-import type { OffpathError } from '../resilience/errors.js';
+import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents, RefuseReason } from './events.js';
 import { Intake } from './intake.js';
 import { Lane, type LaneSettings } from './lane.js';
-import type { LaneObserver, SpillReason } from './lane-observer.js';
-import { type DeadLetterReason, type DropReason, Ledger, type LedgerSnapshot, sumLedgers } from './ledger.js';
+import type { LaneObserver } from './lane-observer.js';
+import { type DropReason, Ledger, type LedgerSnapshot, sumLedgers } from './ledger.js';
 import type { RouteDecision } from './router.js';
 import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
+import type { SpoolLoss, SpoolPort } from './spool-port.js';
 
-/** Where spilled and dead-lettered records go when a spool is configured. */
-export interface SpoolPort {
-  spill(destination: string, records: readonly EventRecord[], reason: SpillReason): boolean;
-  deadLetter(
-    destination: string,
-    records: readonly EventRecord[],
-    reason: DeadLetterReason,
-    attempts: number,
-    error: OffpathError | undefined,
-  ): void;
-}
+/** How often records waiting in the spool are fed back to lanes with room. */
+const FEED_INTERVAL_MS = 200;
 
 /** How one destination's records are prepared and where its failures go. */
 export interface LaneSpec extends Omit<LaneSettings, 'observer' | 'clock'> {
@@ -88,6 +79,7 @@ export class Pipeline {
   #phase: Phase = 'running';
   #scheduled = false;
   #closing: Promise<void> | undefined;
+  #feedTimer: TimerHandle | undefined;
 
   constructor(settings: PipelineSettings) {
     this.#s = settings;
@@ -105,6 +97,10 @@ export class Pipeline {
         spec.name,
         new Lane({ ...spec, clock: settings.clock, observer, nextId: () => ++this.#seq }),
       );
+    }
+    if (settings.spool) {
+      settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
+      this.#scheduleFeed(0);
     }
   }
 
@@ -179,12 +175,17 @@ export class Pipeline {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
+    // Records waiting in the spool were accepted too: feed them and wait again until none can move.
+    while (!signal.aborted && this.#feed() > 0) {
+      await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
+    }
   }
 
   /** Flushes until `signal` aborts, then closes every lane. Idempotent. */
   close(signal: AbortSignal): Promise<void> {
     this.#closing ??= (async () => {
       this.#phase = 'closing';
+      if (this.#feedTimer !== undefined) this.#s.clock.clearTimeout(this.#feedTimer);
       try {
         await this.flush(signal, true);
       } finally {
@@ -282,15 +283,74 @@ export class Pipeline {
         copy = this.#safePrepare(spec, record);
         prepared.set(spec.prepare, copy);
       }
-      if (closing) {
+      const spillAs = closing ? 'shutdown' : this.#spillReason(spec);
+      if (spillAs) {
         lane.ledger.accepted++;
-        if (this.#s.spool?.spill(name, [copy], 'shutdown')) lane.ledger.spooled++;
-        else lane.ledger.drop('shutdown');
-        continue;
+        if (this.#s.spool?.spill(name, [copy], spillAs)) {
+          lane.ledger.spooled++;
+          continue;
+        }
+        if (closing) {
+          lane.ledger.drop('shutdown');
+          continue;
+        }
+        lane.ledger.accepted--;
       }
       lane.enqueue(copy, bytes);
     }
     this.#enforceBudget();
+  }
+
+  /**
+   * Whether a record should go to the spool rather than to its lane: while older records of the
+   * destination wait there (to keep the order), or while its circuit is open when so configured.
+   */
+  #spillReason(spec: LaneSpec): 'overflow' | 'breaker-open' | undefined {
+    const spool = this.#s.spool;
+    if (!spool) return undefined;
+    if (spool.backlog(spec.name) > 0) return 'overflow';
+    if (spool.whenBreakerOpen && spec.breaker.state === 'open') return 'breaker-open';
+    return undefined;
+  }
+
+  /** Feeds lanes with room from the spool, oldest first; returns how many records moved. */
+  #feed(): number {
+    const spool = this.#s.spool;
+    if (!spool || this.#phase === 'closed') return 0;
+    let moved = 0;
+    for (const [name, lane] of this.#lanes) {
+      const spec = this.#specs.get(name)!;
+      if (spool.backlog(name) === 0 || lane.state !== 'active' || spec.breaker.state === 'open') continue;
+      // Fill to half the queue so live traffic and retries keep headroom.
+      const room = Math.floor(spec.maxQueueItems / 2) - lane.queueDepth;
+      if (room <= 0) continue;
+      try {
+        for (const taken of spool.take(name, room, () => ++this.#seq)) {
+          lane.enqueue(taken.record, taken.bytes, taken.spilledHere);
+          moved++;
+        }
+      } catch (error) {
+        this.#report(error, { destination: name, phase: 'spool' });
+      }
+    }
+    this.#enforceBudget();
+    return moved;
+  }
+
+  #scheduleFeed(ms: number): void {
+    this.#feedTimer = this.#s.clock.setTimeout(() => {
+      this.#feed();
+      if (this.#phase === 'running') this.#scheduleFeed(FEED_INTERVAL_MS);
+    }, ms);
+  }
+
+  /** The spool lost records on its own: they leave `spooled` (or arrive from an earlier run) as drops. */
+  #countSpoolLoss(loss: SpoolLoss): void {
+    const lane = this.#lanes.get(loss.destination);
+    const ledger = lane?.ledger ?? this.#unrouted;
+    ledger.spooled -= loss.spilledHere;
+    ledger.accepted += loss.fromEarlierRuns;
+    ledger.drop(loss.reason, loss.spilledHere + loss.fromEarlierRuns);
   }
 
   #safePrepare(spec: LaneSpec, record: EventRecord): EventRecord {
@@ -343,6 +403,7 @@ export class Pipeline {
     const ids = (records: readonly EventRecord[]): number[] => records.map((r) => r.id);
     return {
       enqueued: (destination, record) => {
+        if (this.#s.spool?.durable) this.#s.spool.journal(destination, record);
         if (events.hasListeners('enqueued'))
           events.emit('enqueued', { destination, id: record.id, level: record.level });
       },
@@ -352,12 +413,15 @@ export class Pipeline {
       worked: (ms) => {
         if (!this.#inSlice) this.#self.recordWork(ms);
       },
+      merged: (destination, record) => this.#s.spool?.settle(destination, [record]),
       delivered: (destination, records, latencyMs) => {
+        this.#s.spool?.settle(destination, records);
         this.#self.recordOut(records.length);
         if (events.hasListeners('delivered'))
           events.emit('delivered', { destination, ids: ids(records), latencyMs });
       },
       dropped: (destination, records, reason: DropReason) => {
+        this.#s.spool?.settle(destination, records);
         if (events.hasListeners('dropped'))
           events.emit('dropped', { destination, reason, ids: ids(records) });
       },

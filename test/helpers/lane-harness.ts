@@ -41,6 +41,7 @@ export function makeLane(
   const ids = (records: readonly EventRecord[]) => records.map((r) => r.id);
   const observer: LaneObserver = {
     enqueued: () => {},
+    merged: () => {},
     batched: () => {},
     delivered: (_d, records) => log.delivered.push(...ids(records)),
     dropped: (_d, records, reason) => log.dropped.push(...ids(records).map((id) => ({ id, reason }))),
