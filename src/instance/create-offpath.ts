@@ -135,7 +135,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         prepare,
         retryAfterCapMs,
       }),
-    );
+    )
+    // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
+    .map((spec) => (valid.spool?.durable ? { ...spec, overflow: 'spool' as const } : spec));
   const route = compileRouter(
     valid.routes,
     valid.destinations.filter((d) => d.enabled !== false),

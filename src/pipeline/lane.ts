@@ -178,12 +178,16 @@ export class Lane {
     this.#push(record, bytes);
   }
 
-  /** Sheds the oldest record of the lowest level, for the global memory budget. */
+  /** Sheds the oldest record of the lowest level, for the global memory budget (to the spool if it spills). */
   shedLowest(): boolean {
     const victim = this.#queue.shedLowest();
     if (!victim) return false;
     this.#s.observer.bytesChanged(-victim.bytes);
-    this.#drop([victim.record], 'memory');
+    if (this.#s.overflow === 'spool' && this.#s.observer.spill(this.name, [victim.record], 'overflow')) {
+      this.ledger.spooled += totalWeight([victim.record]);
+    } else {
+      this.#drop([victim.record], 'memory');
+    }
     return true;
   }
 

@@ -55,6 +55,8 @@ export interface PipelineStats extends LedgerSnapshot {
   /** Events `emit()` refused, by reason; these were never accepted. */
   readonly refused: number;
   readonly refusedBy: Readonly<Partial<Record<RefuseReason, number>>>;
+  /** Accepted events not yet routed to their lanes (they are part of `pending`). */
+  readonly intake: number;
   /** Bytes held in lanes (approximate). */
   readonly memoryBytes: number;
   readonly destinations: Readonly<Record<string, LedgerSnapshot>>;
@@ -160,6 +162,7 @@ export class Pipeline {
       emitted: this.#emitted,
       refused: this.#refused,
       refusedBy: { ...this.#refusedBy },
+      intake: this.#intake.size,
       memoryBytes: this.#bytes,
       destinations,
     };
