@@ -82,3 +82,16 @@ export function openSpool(path: string, now: number = Date.now()): OpenedSpool {
   const store = new SpoolStore(path, db);
   return movedAside ? { store, movedAside } : { store };
 }
+
+/**
+ * Opens an existing spool for inspection and maintenance (the CLI): nothing is created or moved;
+ * a missing or unusable file is described instead.
+ */
+export function openExistingSpool(path: string): { store: SpoolStore } | { problem: string } {
+  if (!existsSync(path)) return { problem: `no spool at ${path}` };
+  const problem = inspect(path);
+  if (problem !== undefined) return { problem: `${path} is not a usable spool: ${problem}` };
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('busy_timeout = 2000');
+  return { store: new SpoolStore(path, db) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Options shared by the spool and dead-letter commands: which spool file, and which entries.
+ * @module
+ */
+import { findConfigFile, loadConfigFile } from '../config/load-config-file.js';
+import type { SpoolFilter } from '../spool/spool-store.js';
+
+/** The spool file the CLI uses when neither `--spool` nor a config names one. */
+export const DEFAULT_CLI_SPOOL = '.offpath/spool.db';
+
+/** Raw filter options as commander passes them. */
+export interface FilterOptions {
+  readonly destination?: string;
+  readonly since?: string;
+  readonly reason?: string;
+}
+
+/** `--spool`, else the config's `spool.path`, else {@link DEFAULT_CLI_SPOOL}. */
+export function resolveSpoolPath(options: { spool?: string; config?: string }): string {
+  if (options.spool) return options.spool;
+  const configPath = options.config ?? findConfigFile();
+  if (configPath) {
+    const path = loadConfigFile(configPath).spool?.path;
+    if (path) return path;
+  }
+  return DEFAULT_CLI_SPOOL;
+}
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `--since` as epoch ms: a duration back from now (`30m`, `2h`, `7d`) or a date (`2026-11-20`,
+ * `2026-11-20T08:00:00Z`).
+ * @throws TypeError naming the accepted forms
+ */
+export function parseSince(value: string, now: number = Date.now()): number {
+  const duration = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  if (duration) return now - Number(duration[1]) * UNITS[duration[2]!]!;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) {
+    throw new TypeError(
+      `--since "${value}": use a duration such as 30m, 2h or 7d, or a date such as 2026-11-20`,
+    );
+  }
+  return date;
+}
+
+/** Turns filter options into a spool filter. */
+export function toFilter(options: FilterOptions, now?: number): SpoolFilter {
+  return {
+    destination: options.destination,
+    reason: options.reason,
+    since: options.since === undefined ? undefined : parseSince(options.since, now),
+  };
+}
