@@ -32,6 +32,7 @@ export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
 export { toCurl } from './curl/to-curl.js';
 export type {
+  DeadLetterFilter,
   DeadlineOptions,
   DestinationStats,
   FlushResult,
@@ -122,3 +123,4 @@ export type { ProcessHealthOptions } from './sources/process-health.js';
 export { processHealth } from './sources/process-health.js';
 export type { ReportOptions, TimeOptions } from './sources/report.js';
 export { reportEvent, timeOperation } from './sources/report.js';
+export type { SpoolOptions, SpoolStats } from './spool/spool.js';

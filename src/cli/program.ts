@@ -7,8 +7,12 @@ import { runDemo } from '../demo/run-demo.js';
 import { EMULATOR_KINDS, isEmulatorKind, startEmulator } from '../testing/emulators/start-emulator.js';
 import { checkCommand } from './commands/check.js';
 import { curlCommand } from './commands/curl.js';
+import { dlqExportCommand, dlqListCommand, dlqPurgeCommand, dlqShowCommand } from './commands/dlq.js';
+import { dlqReplayCommand } from './commands/dlq-replay.js';
 import { previewCommand } from './commands/preview.js';
+import { spoolStatsCommand } from './commands/spool.js';
 import type { CommandResult } from './io.js';
+import { DEFAULT_CLI_SPOOL } from './spool-options.js';
 
 /** Output channels, injectable for tests. */
 export interface CliIo {
@@ -120,7 +124,67 @@ export function buildProgram(
       exit(0);
     });
 
+  const spool = program.command('spool').description('inspect the durable spool');
+  withFilters(
+    spool.command('stats').description('records waiting and dead letters, by destination and reason'),
+  )
+    .option('--json', 'print JSON')
+    .action((opts: SpoolCliOptions & { json?: boolean }) => emit(spoolStatsCommand(opts)));
+
+  const dlq = program
+    .command('dlq')
+    .description(
+      'dead letters: events that failed for good (payload rejected, destination gone, retries exhausted)',
+    );
+  withFilters(dlq.command('list').description('list dead letters, oldest first'))
+    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 50)
+    .option('--json', 'print JSON')
+    .action((opts: SpoolCliOptions & { limit: number; json?: boolean }) => emit(dlqListCommand(opts)));
+  withSpoolFile(
+    dlq.command('show').description('print one dead letter in full').argument('<id>', 'its id'),
+  ).action((id: string, opts: SpoolCliOptions) => emit(dlqShowCommand(id, opts)));
+  withFilters(
+    dlq.command('export').description('print dead letters as NDJSON (one JSON object per line)'),
+  ).action((opts: SpoolCliOptions) => emit(dlqExportCommand(opts)));
+  withFilters(dlq.command('purge').description('delete dead letters (a filter or --all is required)'))
+    .option('--all', 'purge every dead letter')
+    .action((opts: SpoolCliOptions & { all?: boolean }) => emit(dlqPurgeCommand(opts)));
+  withFilters(
+    dlq
+      .command('replay')
+      .description("deliver dead letters again through the normal pipeline, using the config's destinations"),
+  )
+    .option('--timeout <ms>', 'how long to wait for delivery', (v) => Number.parseInt(v, 10), 30_000)
+    .action(async (opts: SpoolCliOptions & { timeout: number }) =>
+      emit(await dlqReplayCommand({ ...opts, timeoutMs: opts.timeout })),
+    );
+
   return program;
+}
+
+/** Options of the spool and dlq commands as commander passes them. */
+interface SpoolCliOptions {
+  spool?: string;
+  config?: string;
+  destination?: string;
+  since?: string;
+  reason?: string;
+}
+
+function withSpoolFile(command: Command): Command {
+  return command
+    .option('--spool <file>', `spool file (default: the config's spool.path, else ${DEFAULT_CLI_SPOOL})`)
+    .option('-c, --config <file>', 'config file (default: offpath.config.json|yaml in this directory)');
+}
+
+function withFilters(command: Command): Command {
+  return withSpoolFile(command)
+    .option('--destination <name>', 'only this destination')
+    .option('--since <when>', 'only entries since a duration ago (30m, 2h, 7d) or a date (2026-11-20)')
+    .option(
+      '--reason <reason>',
+      'only this reason (records: overflow, shutdown, breaker-open, durable, replay; dead letters: rejected, destination_gone, retries_exhausted, format_failed)',
+    );
 }
 
 async function readStdin(): Promise<string> {

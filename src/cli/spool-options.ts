@@ -3,7 +3,9 @@
  * @module
  */
 import { findConfigFile, loadConfigFile } from '../config/load-config-file.js';
-import type { SpoolFilter } from '../spool/spool-store.js';
+import { openExistingSpool } from '../spool/open-spool.js';
+import type { SpoolFilter, SpoolStore } from '../spool/spool-store.js';
+import { type CommandResult, fail } from './io.js';
 
 /** The spool file the CLI uses when neither `--spool` nor a config names one. */
 export const DEFAULT_CLI_SPOOL = '.offpath/spool.db';
@@ -52,4 +54,42 @@ export function toFilter(options: FilterOptions, now?: number): SpoolFilter {
     reason: options.reason,
     since: options.since === undefined ? undefined : parseSince(options.since, now),
   };
+}
+
+/** Where the spool is and which entries a command covers, as the spool and dlq commands take them. */
+export interface SpoolCommandOptions extends FilterOptions {
+  readonly spool?: string;
+  readonly config?: string;
+  /** "Now" for `--since` durations; injectable for tests. */
+  readonly now?: number;
+}
+
+/**
+ * Resolves the spool and the filter, opens the file, runs `use` and closes it. Bad options and an
+ * unusable file become a message and an exit code (2 for usage, 1 for the file), never a stack trace.
+ */
+export function withSpool(
+  options: SpoolCommandOptions,
+  use: (store: SpoolStore, filter: SpoolFilter) => CommandResult,
+): CommandResult {
+  let path: string;
+  let filter: SpoolFilter;
+  try {
+    path = resolveSpoolPath(options);
+    filter = toFilter(options, options.now);
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)}\n`, 2);
+  }
+  const opened = openExistingSpool(path);
+  if ('problem' in opened) return fail(`${opened.problem} (pass --spool FILE or --config FILE)\n`, 1);
+  try {
+    return use(opened.store, filter);
+  } finally {
+    opened.store.close();
+  }
+}
+
+/** An epoch-ms time as ISO 8601, to the second. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -77,6 +77,15 @@ export interface OffpathHealth {
   readonly destinations: Readonly<Record<string, DestinationHealth>>;
 }
 
+/** Which dead letters {@link Offpath.replayDeadLetters} moves; every field narrows. */
+export interface DeadLetterFilter {
+  readonly destination?: string;
+  /** Epoch ms: only letters stored at or after it. */
+  readonly since?: number;
+  /** A dead-letter reason such as `rejected`, `destination_gone`, `retries_exhausted` or `format_failed`. */
+  readonly reason?: string;
+}
+
 /** An offpath instance. */
 export interface Offpath {
   /** Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. */
@@ -93,6 +102,12 @@ export interface Offpath {
   on<K extends keyof OffpathEvents>(type: K, listener: (payload: OffpathEvents[K]) => void): () => void;
   /** Re-enables a destination that was disabled (deleted webhook, revoked token). */
   enable(destination: string): boolean;
+  /**
+   * Moves dead letters back into the spool so they are delivered again through the normal pipeline
+   * (rate limits, retries and all). Only letters of destinations this instance has are moved; the
+   * filter narrows further. Returns how many were requeued (0 without a spool).
+   */
+  replayDeadLetters(filter?: DeadLetterFilter): number;
   /** Emits a manual bug report for a caught error; false when not accepted. */
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
@@ -251,6 +266,16 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       if (events.hasListeners('destination-enabled'))
         events.emit('destination-enabled', { destination: name });
       return true;
+    },
+    replayDeadLetters: (filter = {}) => {
+      if (!spool) return 0;
+      let requeued = 0;
+      for (const { name } of lanes) {
+        if (filter.destination === undefined || filter.destination === name) {
+          requeued += spool.spool.requeueDeadLetters({ ...filter, destination: name });
+        }
+      }
+      return requeued;
     },
     report: (error, options) => pipeline.emit(reportEvent(error, options)),
     time: (name, fn, options) => timeOperation((event) => pipeline.emit(event), name, fn, options),
