@@ -13,12 +13,15 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-/** A sink that accepts everything at once and keeps nothing. */
-export function discardSink() {
+/** A sink that accepts everything and keeps nothing, at once or after `latencyMs` per batch. */
+export function discardSink(latencyMs = 0) {
   return {
     type: 'discard',
     maxBatchSize: 500,
     format: (batch: readonly unknown[]) => [{ payload: batch.length, records: batch as never }],
-    send: async () => ({ ok: true }) as const,
+    send: async () => {
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      return { ok: true } as const;
+    },
   };
 }

@@ -198,12 +198,17 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     });
   }
 
+  /**
+   * Runs `run` until done or the deadline. Only close cuts anything off: what it dropped as
+   * `shutdown`, plus what it leaves in the spool (spilled earlier or at the deadline, and not
+   * delivered by it). `spooled` is a gauge, so it is read after, never compared with before.
+   */
   const deadline = async (
     timeoutMs: number,
+    final: boolean,
     run: (signal: AbortSignal) => Promise<void>,
   ): Promise<FlushResult> => {
-    const before = pipeline.stats();
-    const cutBefore = (before.droppedBy.shutdown ?? 0) + before.spooled;
+    const shutdownBefore = pipeline.stats().droppedBy.shutdown ?? 0;
     const controller = new AbortController();
     const timer = clock.setTimeout(() => controller.abort(), timeoutMs, { ref: true });
     try {
@@ -214,7 +219,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       clock.clearTimeout(timer);
     }
     const after = pipeline.stats();
-    const cutOff = (after.droppedBy.shutdown ?? 0) + after.spooled - cutBefore;
+    const cutOff = (after.droppedBy.shutdown ?? 0) - shutdownBefore + (final ? after.spooled : 0);
     return { complete: after.pending === 0 && cutOff === 0, pending: after.pending, cutOff };
   };
 
@@ -240,7 +245,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     },
     health,
     flush: (options) =>
-      deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, async (s) => {
+      deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, false, async (s) => {
         await pipeline.flush(s);
         spool?.spool.flushSync();
       }),
@@ -248,6 +253,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       removeExitHooks?.();
       closing ??= deadline(
         options?.timeoutMs ?? valid.closeTimeoutMs ?? INSTANCE_DEFAULTS.closeTimeoutMs,
+        true,
         async (s) => {
           try {
             await pipeline.close(s);

@@ -60,6 +60,20 @@ describe('spool', () => {
     expect(rowCount(path, 'records')).toBe(0);
   });
 
+  it('reports a flush that delivered spilled records as complete, with nothing cut off', async () => {
+    const c = await collector();
+    const offpath = createOffpath({
+      destinations: [{ name: 'c', type: 'http', url: c.url, queue: { maxItems: 20, overflow: 'spool' } }],
+      spool: { path: spoolPath() },
+    });
+    for (let i = 0; i < 300; i++) offpath.emit({ message: `m${i}` });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(offpath.stats().spooled).toBeGreaterThan(0);
+    expect(await offpath.flush({ timeoutMs: 10_000 })).toEqual({ complete: true, pending: 0, cutOff: 0 });
+    expect(messages(c)).toEqual(range(300));
+    expect(await offpath.close()).toEqual({ complete: true, pending: 0, cutOff: 0 });
+  });
+
   it('keeps what the close deadline cut off and replays it, in order, on the next start', async () => {
     const c = await collector();
     const path = spoolPath();
