@@ -1,8 +1,8 @@
 /**
  * `offpath demo`: the main job, end to end, on this machine with no setup. A sample app calls an API
  * (some calls fail); offpath delivers what it sees to a collector, a file and the console; the
- * collector has an outage mid-run, its circuit opens and recovers while the others carry on; the
- * final ledger is printed and checked.
+ * collector has an outage mid-run, its circuit opens and what it cannot take waits in the durable
+ * spool, then is replayed in order while the others carry on; the final ledger is printed and checked.
  * @module
  */
 import { mkdtempSync } from 'node:fs';
@@ -46,6 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathSta
   const group = telegram.createChat({ type: 'supergroup', title: 'on-call' });
   const slackHook = slack.createWebhook();
   const file = join(dir, 'events.ndjson');
+  const spoolFile = join(dir, 'spool.db');
 
   const offpath = createOffpath({
     service: 'checkout-demo',
@@ -71,6 +72,8 @@ export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathSta
       },
       { name: 'audit-file', type: 'file', path: file },
     ],
+    // While the collector's circuit is open its events wait on disk, and go out in order once it is back.
+    spool: { path: spoolFile, whenBreakerOpen: true },
   });
   offpath.on('circuit-state', (e) => print(`  ⚡ ${e.destination}: circuit ${e.from} → ${e.to}`));
   offpath.on('destination-disabled', (e) => print(`  ✖ ${e.destination} disabled: ${e.error.message}`));
@@ -141,6 +144,7 @@ export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathSta
     `  Slack:     ${slack.messages().length} messages`,
     `  collector: ${collector.items().length} events stored, after riding out its outage`,
     `  responses 429 from any platform: ${limited}`,
+    `  spool: ${stats.spool?.committed ?? 0} rows written to ${spoolFile} during the outage, ${Object.values(stats.spool?.backlog ?? {}).reduce((a, b) => a + b, 0)} left (inspect: offpath spool stats --spool ${spoolFile})`,
   ];
   for (const e of [api, collector, discord, telegram, slack]) await e.close();
 
