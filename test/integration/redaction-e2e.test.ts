@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOffpath } from '../../src/index.js';
+import { createOffpath, type Offpath } from '../../src/index.js';
 import {
   startCollectorEmulator,
   startDiscordEmulator,
@@ -29,6 +31,30 @@ function needles(): string[] {
         Buffer.from(l).toString('base64').slice(0, 16),
       ]),
   );
+}
+
+/** Every secret of the corpus placed everywhere an event can hold it. */
+function emitCorpus(offpath: Offpath): void {
+  for (const entry of SECRETS) {
+    const s = entry.value;
+    offpath.emit({
+      level: 'error',
+      title: `failure for ${s}`,
+      message: `context ${s}`,
+      fields: { note: s, nested: { deeper: [s], apiKey: s } },
+      tags: [s],
+      error: { name: 'Error', message: `failed ${s}`, stack: `Error: failed ${s}\n    at x (y.js:1:1)` },
+      http: {
+        request: {
+          method: 'POST',
+          url: `https://user:${encodeURIComponent(s)}@api.example.com/x?token=${encodeURIComponent(s)}&q=${encodeURIComponent(s)}`,
+          headers: { authorization: `Bearer ${s}`, cookie: `sid=${s}`, 'x-note': s },
+          body: { password: s, note: s },
+        },
+        response: { status: 500, headers: { 'set-cookie': `sid=${s}` }, body: `error for ${s}` },
+      },
+    });
+  }
 }
 
 describe('secrets never leave the process', () => {
@@ -72,26 +98,7 @@ describe('secrets never leave the process', () => {
         { name: 'file', type: 'file', path: file },
       ],
     });
-    for (const entry of SECRETS) {
-      const s = entry.value;
-      offpath.emit({
-        level: 'error',
-        title: `failure for ${s}`,
-        message: `context ${s}`,
-        fields: { note: s, nested: { deeper: [s], apiKey: s } },
-        tags: [s],
-        error: { name: 'Error', message: `failed ${s}`, stack: `Error: failed ${s}\n    at x (y.js:1:1)` },
-        http: {
-          request: {
-            method: 'POST',
-            url: `https://user:${encodeURIComponent(s)}@api.example.com/x?token=${encodeURIComponent(s)}&q=${encodeURIComponent(s)}`,
-            headers: { authorization: `Bearer ${s}`, cookie: `sid=${s}`, 'x-note': s },
-            body: { password: s, note: s },
-          },
-          response: { status: 500, headers: { 'set-cookie': `sid=${s}` }, body: `error for ${s}` },
-        },
-      });
-    }
+    emitCorpus(offpath);
     const result = await offpath.flush({ timeoutMs: 60_000 });
     expect(result.complete).toBe(true);
     expect(offpath.stats()).toMatchObject({ delivered: SECRETS.length * 5, deadLettered: 0 });
@@ -105,4 +112,46 @@ describe('secrets never leave the process', () => {
     expect(leaks).toEqual([]);
     await offpath.close();
   }, 90_000);
+
+  it('nor reach the spool file: spilled records and dead letters are stored redacted', async () => {
+    const collector = await startCollectorEmulator();
+    cleanups.push(() => collector.close());
+    collector.faults.setFailureRate(1, { status: 400 });
+    // A port with nothing listening: deliveries fail, the circuit opens and records wait in the spool.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const path = join(mkdtempSync(join(tmpdir(), 'offpath-secrets-')), 'spool.db');
+    const offpath = createOffpath({
+      destinations: [
+        { name: 'rejecting', type: 'http', url: collector.url, gzip: false },
+        {
+          name: 'unreachable',
+          type: 'http',
+          url: `http://127.0.0.1:${port}/ingest`,
+          breaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 },
+        },
+      ],
+      spool: { path, durable: true, whenBreakerOpen: true },
+    });
+    emitCorpus(offpath);
+    await offpath.flush({ timeoutMs: 3_000 });
+    await offpath.close({ timeoutMs: 500 });
+    const stats = offpath.stats();
+    expect(stats.destinations['rejecting']?.deadLettered).toBe(SECRETS.length);
+    expect(stats.destinations['unreachable']?.delivered).toBe(0);
+    const db = new Database(path, { readonly: true });
+    const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    expect(count("SELECT COUNT(*) AS n FROM records WHERE destination = 'unreachable'")).toBe(SECRETS.length);
+    expect(count('SELECT COUNT(*) AS n FROM dead_letters')).toBe(SECRETS.length);
+    db.close();
+    const stored = [path, `${path}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
+    expect(stored.length).toBeGreaterThan(0);
+    const leaks = needles().filter((n) => stored.includes(n));
+    expect(leaks).toEqual([]);
+  }, 60_000);
 });
