@@ -3,32 +3,38 @@
  * path (the sink creates the missing ones), must be writable.
  * @module
  */
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ProbeOutcome } from '../core/sink.js';
 
 /** Never throws. */
 export async function probeFile(path: string): Promise<ProbeOutcome> {
-  let target = path;
-  while (!(await exists(target))) {
-    const parent = dirname(target);
-    if (parent === target) break;
-    target = parent;
+  const file = await statOf(path);
+  if (file) {
+    if (file.isDirectory()) return { status: 'failed', detail: `${path} is a directory` };
+    return writable(path, 'the file');
   }
+  let dir = dirname(path);
+  let info = await statOf(dir);
+  while (!info && dirname(dir) !== dir) {
+    dir = dirname(dir);
+    info = await statOf(dir);
+  }
+  if (!info?.isDirectory()) return { status: 'failed', detail: `${dir} is not a directory` };
+  return writable(dir, `directory ${dir}`);
+}
+
+async function writable(path: string, what: string): Promise<ProbeOutcome> {
   try {
-    await access(target, constants.W_OK);
-    const what = target === path ? 'the file' : `directory ${target}`;
+    await access(path, constants.W_OK);
     return { status: 'ok', detail: `${what} is writable` };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return { status: 'failed', detail: `cannot write to ${target} (${String(code ?? error)})` };
+    return { status: 'failed', detail: `cannot write to ${path} (${String(code ?? error)})` };
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+async function statOf(path: string): Promise<Stats | undefined> {
+  return stat(path).catch(() => undefined);
 }
