@@ -26,7 +26,16 @@ export type { NormalizeLimits } from './core/normalize/limits.js';
 export { DEFAULT_LIMITS } from './core/normalize/limits.js';
 export type { NormalizeMeta } from './core/normalize/normalize-event.js';
 export { normalizeEvent } from './core/normalize/normalize-event.js';
-export type { OutgoingMessage, RateInfo, RateLimitSpec, SendContext, SendResult, Sink } from './core/sink.js';
+export type {
+  OutgoingMessage,
+  ProbeOutcome,
+  ProbeStatus,
+  RateInfo,
+  RateLimitSpec,
+  SendContext,
+  SendResult,
+  Sink,
+} from './core/sink.js';
 export type { EmitFn, Source } from './core/source.js';
 export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
@@ -42,6 +51,8 @@ export type {
   OffpathStats,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
+export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
 export type { CircuitStateName, OffpathEvents, RefuseReason } from './pipeline/events.js';
 export type { OverflowPolicy } from './pipeline/lane.js';
@@ -100,6 +111,7 @@ export type { DiscordSinkOptions } from './sinks/discord/discord-sink.js';
 export { discordSink } from './sinks/discord/discord-sink.js';
 export type { FileSinkOptions } from './sinks/file-sink.js';
 export { fileSink } from './sinks/file-sink.js';
+export type { HttpProbeOptions } from './sinks/http/http-probe.js';
 export type { HttpPayload, HttpSinkOptions } from './sinks/http/http-sink.js';
 export { httpSink } from './sinks/http/http-sink.js';
 export type { MemoryResponder, MemorySink, MemorySinkOptions } from './sinks/memory-sink.js';

@@ -46,9 +46,32 @@ export function buildProgram(
 
   program
     .command('check')
-    .description('validate a config file and explain every problem')
+    .description('validate a config file and explain every problem; --probe also checks each destination')
     .option('-c, --config <file>', 'config file (default: offpath.config.json|yaml in this directory)')
-    .action((opts: { config?: string }) => emit(checkCommand({ config: opts.config })));
+    .option('--probe', 'check every destination without posting a message where the platform allows it')
+    .option('--timeout <ms>', 'deadline of each probe', (v) => Number(v), 5_000)
+    .option('--json', 'print the probe results as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  the config is valid (and, with --probe, every destination is ok or was skipped)',
+        '  1  the config is invalid',
+        '  2  no config file was found, or an option is wrong',
+        '  3  the config is valid but a destination failed or could not be reached (--probe)',
+      ].join('\n'),
+    )
+    .action(async (opts: { config?: string; probe?: boolean; timeout: number; json?: boolean }) =>
+      emit(
+        await checkCommand({
+          config: opts.config,
+          probe: opts.probe ?? false,
+          timeoutMs: opts.timeout,
+          json: opts.json ?? false,
+        }),
+      ),
+    );
 
   program
     .command('demo')

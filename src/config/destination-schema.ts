@@ -9,15 +9,17 @@ const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 
-/** A URL with http(s) scheme. */
-export const httpUrl = z.string().refine((value) => {
+function isHttpUrl(value: string): boolean {
   try {
     const u = new URL(value);
     return u.protocol === 'http:' || u.protocol === 'https:';
   } catch {
     return false;
   }
-}, 'must be an absolute http(s) URL');
+}
+
+/** A URL with http(s) scheme. */
+export const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
 
 const presetOr = <const P extends readonly [string, ...string[]], T extends z.ZodType>(
   presets: P,
@@ -145,6 +147,25 @@ const http = z
     format: z.enum(['json', 'ndjson']).optional(),
     gzip: z.boolean().optional(),
     headers: z.record(z.string(), z.string()).optional(),
+    /**
+     * How `offpath check --probe` checks the collector without posting events: `method` (`GET` or
+     * `HEAD`, default `GET`) on `url` (absolute, or a path on the destination's host such as
+     * `/health`; default the destination's `url`), sent with `headers`; any 2xx is healthy.
+     * @default undefined (the destination is reported as skipped)
+     */
+    probe: z
+      .object({
+        url: z
+          .string()
+          .refine(
+            (value) => value.startsWith('/') || isHttpUrl(value),
+            'must be an absolute http(s) URL or a path starting with "/" (like "/health")',
+          )
+          .optional(),
+        method: z.enum(['GET', 'HEAD'], { error: 'must be GET or HEAD (a probe never posts)' }).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

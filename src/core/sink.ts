@@ -56,6 +56,21 @@ export interface RateLimitSpec {
   readonly intervalMs: number;
 }
 
+/**
+ * What checking a destination without posting a message found:
+ * - `ok`: the destination answered and accepts our credentials.
+ * - `failed`: it answered, but refused (deleted webhook, wrong token, unknown chat, an error status).
+ * - `unreachable`: no answer (connection refused, DNS failure, timeout).
+ * - `skipped`: it cannot be checked without posting, or there is nothing to check.
+ */
+export type ProbeStatus = 'ok' | 'failed' | 'unreachable' | 'skipped';
+
+/** The outcome of {@link Sink.probe}; `detail` never contains a token or a webhook URL. */
+export interface ProbeOutcome {
+  readonly status: ProbeStatus;
+  readonly detail: string;
+}
+
 /** Context for one send. */
 export interface SendContext {
   /** Aborted when the per-send timeout or the close deadline passes. */
@@ -78,6 +93,11 @@ export interface Sink<P = unknown> {
   format(batch: readonly EventRecord[]): readonly OutgoingMessage<P>[];
   /** Sends one message. Must honour `ctx.signal`. Should not throw; a throw counts as a retryable failure. */
   send(payload: P, ctx: SendContext): Promise<SendResult>;
+  /**
+   * Checks the destination without posting a message (`offpath check --probe`). Must honour
+   * `ctx.signal` and should not throw. A sink without it is reported as `skipped`.
+   */
+  probe?(ctx: SendContext): Promise<ProbeOutcome>;
   /** Releases connections. */
   close?(): Promise<void>;
   /** The platform's published limits, used for proactive pacing. */

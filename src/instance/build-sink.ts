@@ -47,6 +47,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         format: destination.format,
         gzip: destination.gzip,
         headers: destination.headers,
+        probe: destination.probe,
         clock: context.clock,
       });
     case 'discord':

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { EventRecord } from '../core/event.js';
 import type { OutgoingMessage, SendContext, SendResult, Sink } from '../core/sink.js';
 import { NetworkError } from '../resilience/errors.js';
+import { probeFile } from './file-probe.js';
 
 /** Options of {@link fileSink}. */
 export interface FileSinkOptions {
@@ -66,6 +67,7 @@ export function fileSink(options: FileSinkOptions): Sink<string> {
         };
       }
     },
+    probe: () => probeFile(options.path),
   };
 }
 

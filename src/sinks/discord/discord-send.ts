@@ -17,15 +17,24 @@ import { type HttpResponse, type HttpTransport, header } from '../http/transport
 const WEBHOOK_PATH = /\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?#]+)/;
 
 /**
- * Always calls API v10 (seconds in retry_after, nested error format), whatever version the copied
- * webhook URL names; adds `thread_id` when given.
+ * The webhook on API v10 (seconds in retry_after, nested error format), whatever version the copied
+ * webhook URL names. The query of the copied URL is kept.
  * @throws TypeError when the URL is not a Discord webhook URL.
  */
-export function discordExecuteUrl(webhookUrl: string, threadId?: string): string {
+export function discordWebhookUrl(webhookUrl: string): URL {
   const url = new URL(webhookUrl);
   const match = WEBHOOK_PATH.exec(url.pathname);
   if (!match) throw new TypeError('not a Discord webhook URL (expected …/api/webhooks/{id}/{token})');
   url.pathname = url.pathname.replace(WEBHOOK_PATH, `/api/v10/webhooks/${match[1]}/${match[2]}`);
+  return url;
+}
+
+/**
+ * The Execute Webhook URL on API v10; adds `thread_id` when given.
+ * @throws TypeError when the URL is not a Discord webhook URL.
+ */
+export function discordExecuteUrl(webhookUrl: string, threadId?: string): string {
+  const url = discordWebhookUrl(webhookUrl);
   url.searchParams.set('wait', 'false');
   if (threadId) url.searchParams.set('thread_id', threadId);
   return url.toString();
@@ -101,7 +110,8 @@ function describeBody(body: { message?: string; errors?: unknown } | undefined, 
   return `${body.message ?? 'error'}${errors}`;
 }
 
-function parseJson(text: string): unknown {
+/** The body as JSON, `undefined` when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../../resilience/clock.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
 import { withCurl } from '../view/with-curl.js';
 import { type DiscordFormatOptions, type DiscordPayload, formatDiscord } from './discord-format.js';
+import { probeDiscord } from './discord-probe.js';
 import { discordExecuteUrl, sendToDiscord } from './discord-send.js';
 
 /** Options of {@link discordSink}. */
@@ -38,6 +39,7 @@ export function discordSink(options: DiscordSinkOptions): Sink<DiscordPayload> {
     ],
     format: (batch) => formatDiscord(batch, viewOptions),
     send: (payload, ctx) => sendToDiscord(transport, url, payload, ctx.signal, () => clock.now()),
+    probe: (ctx) => probeDiscord(transport, options.url, ctx.signal),
     close: () => transport.close(),
   };
 }

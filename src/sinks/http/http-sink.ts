@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { EventRecord } from '../../core/event.js';
-import type { OutgoingMessage, SendContext, SendResult, Sink } from '../../core/sink.js';
+import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
 import { classifyResponse } from './classify.js';
+import { type HttpProbeOptions, probeHttp } from './http-probe.js';
 import { HttpTransport, type HttpTransportOptions } from './transport.js';
 
 const gzip = promisify(gzipCallback);
@@ -23,6 +24,8 @@ export interface HttpSinkOptions extends HttpTransportOptions {
   readonly gzip?: boolean;
   /** Extra request headers (for example an Authorization header for your collector). @default {} */
   readonly headers?: Readonly<Record<string, string>>;
+  /** How `offpath check --probe` checks the collector. @default undefined (not checked: reported as skipped) */
+  readonly probe?: HttpProbeOptions | undefined;
   /** Records per request. @default 100 */
   readonly maxBatchSize?: number;
   readonly clock?: Clock;
@@ -66,6 +69,12 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
       const outcome = await transport.send(options.url, { headers, body, signal: ctx.signal });
       if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
       return classifyResponse(outcome.response, clock.now());
+    },
+    async probe(ctx: SendContext): Promise<ProbeOutcome> {
+      if (!options.probe) {
+        return { status: 'skipped', detail: 'no probe configured (set probe, e.g. { "url": "/health" })' };
+      }
+      return probeHttp(transport, options.url, options.probe, options.headers ?? {}, ctx.signal);
     },
     close: () => transport.close(),
   };

@@ -31,6 +31,11 @@ export function slackSink(options: SlackSinkOptions): Sink<SlackPayload> {
     rateLimits: [{ limit: 1, intervalMs: 1_000 }],
     format: (batch) => formatSlack(batch, viewOptions),
     send: (payload, ctx) => sendToSlack(transport, options.url, payload, ctx.signal, () => clock.now()),
+    // Any request an incoming webhook accepts posts a message; nothing else proves it is alive.
+    probe: async () => ({
+      status: 'skipped',
+      detail: 'Slack incoming webhooks cannot be checked without posting a message',
+    }),
     close: () => transport.close(),
   };
 }

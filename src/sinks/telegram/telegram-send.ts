@@ -21,8 +21,18 @@ export interface TelegramTarget {
   chatId: number | string;
 }
 
-interface TelegramAnswer {
+/** Where the Bot API lives unless a destination names another server. */
+export const TELEGRAM_API_URL = 'https://api.telegram.org';
+
+/** The URL of one Bot API method for a bot token. */
+export function telegramMethodUrl(apiUrl: string, token: string, method: string): string {
+  return `${apiUrl.replace(/\/+$/, '')}/bot${token}/${method}`;
+}
+
+/** A Bot API answer, loosely typed: every field is checked before use. */
+export interface TelegramAnswer {
   ok?: boolean;
+  result?: unknown;
   error_code?: number;
   description?: string;
   parameters?: { retry_after?: number; migrate_to_chat_id?: number };
@@ -36,7 +46,7 @@ export async function sendToTelegram(
   signal: AbortSignal,
   now: () => number,
 ): Promise<SendResult> {
-  const url = `${target.apiUrl.replace(/\/+$/, '')}/bot${target.token}/sendMessage`;
+  const url = telegramMethodUrl(target.apiUrl, target.token, 'sendMessage');
   const outcome = await transport.send(url, {
     headers: { 'content-type': 'application/json' },
     // The chat id in the payload may predate a migration: the target's is authoritative.
@@ -45,7 +55,7 @@ export async function sendToTelegram(
   });
   if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
   const { status, text } = outcome.response;
-  const answer = parseAnswer(text);
+  const answer = parseTelegramAnswer(text);
   if (status >= 200 && status < 300 && answer?.ok !== false) return { ok: true };
   const description = answer?.description ?? (text.slice(0, 200) || '(empty body)');
   const detail = `Telegram ${answer?.error_code ?? status}: ${description}`;
@@ -83,7 +93,8 @@ export async function sendToTelegram(
   return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
 }
 
-function parseAnswer(text: string): TelegramAnswer | undefined {
+/** The answer body, `undefined` when it is not a JSON object. */
+export function parseTelegramAnswer(text: string): TelegramAnswer | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null ? (value as TelegramAnswer) : undefined;

@@ -8,7 +8,8 @@ import { type Clock, systemClock } from '../../resilience/clock.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
 import { withCurl } from '../view/with-curl.js';
 import { formatTelegram, type TelegramFormatOptions, type TelegramPayload } from './telegram-format.js';
-import { sendToTelegram, type TelegramTarget } from './telegram-send.js';
+import { probeTelegram } from './telegram-probe.js';
+import { sendToTelegram, TELEGRAM_API_URL, type TelegramTarget } from './telegram-send.js';
 
 /** Options of {@link telegramSink}. */
 export interface TelegramSinkOptions extends TelegramFormatOptions, HttpTransportOptions {
@@ -25,7 +26,7 @@ export interface TelegramSinkOptions extends TelegramFormatOptions, HttpTranspor
  */
 export function telegramSink(options: TelegramSinkOptions): Sink<TelegramPayload> {
   const target: TelegramTarget = {
-    apiUrl: options.apiUrl ?? 'https://api.telegram.org',
+    apiUrl: options.apiUrl ?? TELEGRAM_API_URL,
     token: options.token,
     chatId: options.chatId,
   };
@@ -44,6 +45,7 @@ export function telegramSink(options: TelegramSinkOptions): Sink<TelegramPayload
       sendToTelegram(transport, target, payload as unknown as Record<string, unknown>, ctx.signal, () =>
         clock.now(),
       ),
+    probe: (ctx) => probeTelegram(transport, target, ctx.signal),
     close: () => transport.close(),
   };
 }
