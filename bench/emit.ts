@@ -1,5 +1,6 @@
 /** emit() cost on the caller's stack, over at least 1,000,000 events. */
 import { createOffpath } from '../dist/index.js';
+import { clockOverheadNs } from './clock-overhead.js';
 import { type BenchResult, discardSink, percentile } from './types.js';
 
 export async function run(events = 1_000_000): Promise<BenchResult[]> {
@@ -26,14 +27,8 @@ export async function run(events = 1_000_000): Promise<BenchResult[]> {
   }
   await offpath.close({ timeoutMs: 30_000 });
   // The cost of reading the clock twice, measured the same way, so the reported cost is the emit's own.
-  const empty = new Float64Array(100_000);
-  for (let i = 0; i < empty.length; i++) {
-    const t0 = process.hrtime.bigint();
-    empty[i] = Number(process.hrtime.bigint() - t0);
-  }
-  empty.sort();
+  const overhead = clockOverheadNs();
   samples.sort();
-  const overhead = percentile(empty, 0.5);
   const median = (percentile(samples, 0.5) - overhead) / 1000;
   const p99 = (percentile(samples, 0.99) - overhead) / 1000;
   return [
