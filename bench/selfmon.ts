@@ -98,6 +98,12 @@ export async function run(
       unit: 'ms/s',
     },
     { name: 'selfmon: clock overhead subtracted', value: round(overheadNs / 1000), unit: 'µs' },
+    {
+      // A no-op timed in the same loop: what the bench's own span costs beyond the clock-read estimate.
+      name: 'selfmon: no-op call in the same loop, p50',
+      value: round(Math.max(0, percentile(baseline.samples, 0.5) - overheadNs) / 1000),
+      unit: 'µs',
+    },
     { name: 'selfmon: measured window', value: round(loaded.wallMs / 1000), unit: 's' },
   ];
 }
