@@ -13,7 +13,8 @@ const stop = offpath.attach(
   processHealth({ eventLoopLagMs: 50, heapUsedBytes: 1_500_000_000, intervalMs: 200, uncaught: true }),
 );
 
-// Block the event loop for 300 ms: the next look reports the lag.
+// Block the event loop for 300 ms once the monitor is running: the next look reports the lag.
+await new Promise((resolve) => setTimeout(resolve, 250));
 const until = Date.now() + 300;
 while (Date.now() < until) {}
 await new Promise((resolve) => setTimeout(resolve, 1_000));
