@@ -1,4 +1,5 @@
 /** Times `emit()` call by call, the way bench/emit.ts reports it; shared by the suites that measure emit(). */
+import { clockOverheadNs } from './clock-overhead.js';
 import { percentile } from './types.js';
 
 interface Emitter {
@@ -42,17 +43,6 @@ export async function measureEmit(offpath: Emitter, event: unknown, events: numb
     overheadUs: round3(overhead / 1000),
     refused,
   };
-}
-
-/** The median cost of reading the clock twice, measured the same way as an emit() call. */
-function clockOverheadNs(): number {
-  const empty = new Float64Array(100_000);
-  for (let i = 0; i < empty.length; i++) {
-    const t0 = process.hrtime.bigint();
-    empty[i] = Number(process.hrtime.bigint() - t0);
-  }
-  empty.sort();
-  return percentile(empty, 0.5);
 }
 
 export function round3(v: number): number {

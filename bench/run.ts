@@ -11,6 +11,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['redact', () => import('./redact.js')],
   ['capture', () => import('./capture.js')],
   ['spool', () => import('./spool.js')],
+  ['selfmon', () => import('./selfmon.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -119,7 +119,11 @@ export class Pipeline {
         this.#scheduled = true;
         setImmediate(this.#process).unref();
       }
-      if (sampled) this.#self.recordEmit((performance.now() - started) * 1000);
+      if (sampled) {
+        const ended = performance.now();
+        // The gap to one more read is the clock's own cost inside the span, subtracted in the report.
+        this.#self.recordEmit((ended - started) * 1000, (performance.now() - ended) * 1000);
+      }
       return true;
     } catch {
       return false;
