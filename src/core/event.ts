@@ -31,6 +31,12 @@ export interface HttpExchangeInput {
   };
   /** A failure without a response (refused connection, timeout, abort). */
   error?: { code?: string; message?: string };
+  /**
+   * Longest excerpt kept of each body, in bytes; never more than the instance's limit. Capture sources
+   * set it from their `maxBodyBytes` option. The cut happens at normalisation, off the hot path.
+   * @default the instance's limit, 16_384
+   */
+  maxBodyBytes?: number;
 }
 
 /** An error as users pass it: a real `Error` or a plain description. */

@@ -43,7 +43,7 @@ export function httpEvent(
       level: 'error',
       kind: 'http',
       tags: [source],
-      http: { request, error: outcome.error, response: undefined },
+      http: { request, error: outcome.error, response: undefined, maxBodyBytes: filter.maxBodyBytes },
     };
   }
   if (!filter.wantsResponse(outcome.status, durationMs)) return undefined;
@@ -53,6 +53,7 @@ export function httpEvent(
     tags: [source],
     http: {
       request,
+      maxBodyBytes: filter.maxBodyBytes,
       response: {
         status: outcome.status,
         durationMs,

@@ -5,6 +5,7 @@ import { startServer } from '../../test/helpers/http-server.js';
 import type { OffpathEvent } from '../core/event.js';
 import { runSuppressed } from '../core/suppress.js';
 import { createOffpath } from '../instance/create-offpath.js';
+import { memorySink } from '../sinks/memory-sink.js';
 import { fetchSource } from './fetch-source.js';
 import { httpSource } from './http-source.js';
 
@@ -89,6 +90,26 @@ describe('fetch source', () => {
     ]);
     expect(String(events[2]!.http?.request?.body)).toBe('{"a":1}');
     expect(source.pendingCount()).toBe(0);
+  });
+
+  it('keeps body excerpts up to maxBodyBytes, marked as cut, and sends the server the full body', async () => {
+    const sink = memorySink();
+    const offpath = createOffpath({ destinations: [{ name: 'm', type: 'custom', sink }], redact: false });
+    const detach = offpath.attach(fetchSource({ maxBodyBytes: 4 }));
+    const big = 'abcdefghij'.repeat(100);
+    const res = await undiciRequest(`${server.url}/b?status=502`, { method: 'POST', body: big });
+    expect(await res.body.text()).toBe('body-502');
+    expect(server.received.at(-1)?.body.toString()).toBe(big);
+    detach();
+    await offpath.flush();
+    const [record] = sink.records;
+    expect(record?.http?.request?.body).toEqual({
+      data: 'abcd',
+      encoding: 'utf8',
+      size: 1000,
+      truncated: true,
+    });
+    await offpath.close();
   });
 
   it('skips excluded URLs, unwanted methods and sampled-out requests, and offpath’s own traffic', async () => {

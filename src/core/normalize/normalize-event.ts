@@ -188,8 +188,9 @@ function normalizeHttp(value: unknown, ctx: JsonSafeContext): HttpRecord | undef
   const request = safeRead(value, 'request');
   const response = safeRead(value, 'response');
   const failure = safeRead(value, 'error');
-  const body = (b: unknown) =>
-    toBodyRecord(isPlainData(b) ? toJsonSafe(b, ctx) : b, limits.maxBodyBytes, budget);
+  const asked = Number(safeRead(value, 'maxBodyBytes'));
+  const maxBodyBytes = asked >= 0 ? Math.min(asked, limits.maxBodyBytes) : limits.maxBodyBytes;
+  const body = (b: unknown) => toBodyRecord(isPlainData(b) ? toJsonSafe(b, ctx) : b, maxBodyBytes, budget);
   const method = safeRead(request, 'method');
   const url = safeRead(request, 'url');
   const status = Number(safeRead(response, 'status'));
