@@ -10,6 +10,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['drain', () => import('./drain.js')],
   ['redact', () => import('./redact.js')],
   ['capture', () => import('./capture.js')],
+  ['storm', () => import('./storm.js')],
 ];
 
 const only = process.argv.slice(2);
