@@ -12,6 +12,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['capture', () => import('./capture.js')],
   ['spool', () => import('./spool.js')],
   ['selfmon', () => import('./selfmon.js')],
+  ['storm', () => import('./storm.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -106,7 +106,7 @@ export class Lane {
     let digestIds = 0;
     const nextId = settings.nextId ?? (() => --digestIds);
     this.#noise = settings.noise
-      ? new NoiseControl(settings.noise, settings.clock, (d) => this.#enqueueDigest(d), nextId)
+      ? new NoiseControl(settings.noise, settings.clock, (d) => this.#enqueueDigests(d), nextId)
       : undefined;
   }
 
@@ -439,23 +439,31 @@ export class Lane {
   }
 
   #push(record: EventRecord, bytes: number): void {
-    if (!this.#makeRoom(record, bytes)) return;
+    if (this.#hold(record, bytes)) this.pump();
+  }
+
+  /** Queues a record without pumping; false when it did not fit (then it was counted). */
+  #hold(record: EventRecord, bytes: number): boolean {
+    if (!this.#makeRoom(record, bytes)) return false;
     this.#queue.push({ record, bytes });
     this.#s.observer.bytesChanged(bytes);
     this.#s.observer.enqueued(this.name, record);
-    this.pump();
+    return true;
   }
 
-  #enqueueDigest(digest: EventRecord): void {
+  /** Digests that closed together are all queued before the lane pumps, so they share messages. */
+  #enqueueDigests(digests: readonly EventRecord[]): void {
     if (this.#state === 'disabled') {
-      this.#deadLetter([digest], 'destination_gone', 0, this.#disabledBy);
+      this.#deadLetter(digests, 'destination_gone', 0, this.#disabledBy);
       return;
     }
     if (this.#state === 'closed') {
-      this.#shutdown([digest]);
+      this.#shutdown(digests);
       return;
     }
-    this.#push(digest, DIGEST_BYTES);
+    let held = false;
+    for (const digest of digests) held = this.#hold(digest, DIGEST_BYTES) || held;
+    if (held) this.pump();
   }
 
   /** Whether the backlog would take longer than storm.afterMs to drain at the allowed rate. */

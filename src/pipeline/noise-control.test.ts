@@ -52,6 +52,20 @@ describe('noise control', () => {
     expect(offpath.stats()).toMatchObject({ accepted: 9, delivered: 5, pending: 4 });
   });
 
+  it('hands digests that close together to the lane at once, so none goes out alone', async () => {
+    const { clock, sink, offpath } = setup({ cooldownMs: 60_000, storm: false });
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 25; i++) offpath.emit({ level: 'error', fingerprint: `fp-${i}`, message: 'down' });
+    await clock.advanceAsync(1_000);
+    const before = sink.sends;
+    await clock.advanceAsync(60_000);
+    const digests = sink.records.filter((r) => r.kind === 'digest');
+    expect(digests).toHaveLength(25);
+    // 25 digests in batches of 10: 3 messages (one at a time, the first would have left alone: 4).
+    expect(sink.sends - before).toBe(3);
+    expect(offpath.stats()).toMatchObject({ accepted: 50, delivered: 25, digested: 25, pending: 0 });
+  });
+
   it('closes open windows at shutdown so their digests go out before the deadline', async () => {
     const { clock, sink, offpath } = setup({ cooldownMs: 600_000, storm: false });
     for (let i = 0; i < 5; i++) offpath.emit({ level: 'warn', message: 'slow query' });

@@ -56,7 +56,7 @@ const MAX_STORM_GROUPS = 1_000;
 export class NoiseControl {
   readonly #s: NoiseSettings;
   readonly #clock: Clock;
-  readonly #emit: (digest: EventRecord) => void;
+  readonly #emit: (digests: readonly EventRecord[]) => void;
   readonly #nextId: () => number;
   /** Insertion order is expiry order, because every window has the same length. */
   readonly #windows = new Map<string, Window>();
@@ -67,7 +67,7 @@ export class NoiseControl {
   constructor(
     settings: NoiseSettings,
     clock: Clock,
-    emit: (digest: EventRecord) => void,
+    emit: (digests: readonly EventRecord[]) => void,
     nextId: () => number,
   ) {
     this.#s = settings;
@@ -111,11 +111,13 @@ export class NoiseControl {
       this.#held++;
       return false;
     }
-    if (open) this.#close(open);
+    const closed: EventRecord[] = [];
+    if (open) this.#close(open, closed);
     if (this.#windows.size >= this.#s.maxFingerprints) {
       const oldest = this.#windows.values().next().value;
-      if (oldest) this.#close(oldest);
+      if (oldest) this.#close(oldest, closed);
     }
+    this.#handOver(closed);
     this.#windows.set(fingerprint, {
       fingerprint,
       until: now + this.#s.cooldownMs,
@@ -131,10 +133,20 @@ export class NoiseControl {
 
   /** Closes every window and the storm bucket now, handing their digests over (at shutdown). */
   flush(): void {
-    for (const w of [...this.#windows.values()]) this.#close(w);
-    if (this.#storm) this.#closeStorm();
+    const closed: EventRecord[] = [];
+    for (const w of [...this.#windows.values()]) this.#close(w, closed);
+    this.#closeStorm(closed);
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#handOver(closed);
+  }
+
+  /**
+   * Digests that close together are handed over together, so the lane can batch them: one at a time,
+   * the first would leave alone in a message of its own and spend a request of a tight rate limit.
+   */
+  #handOver(digests: readonly EventRecord[]): void {
+    if (digests.length > 0) this.#emit(digests);
   }
 
   #absorbStorm(record: EventRecord, now: number): void {
@@ -170,13 +182,14 @@ export class NoiseControl {
     this.#held++;
   }
 
-  #close(w: Window): void {
+  /** Ends a window; its digest, if it merged anything, is added to `out`. */
+  #close(w: Window, out: EventRecord[]): void {
     this.#windows.delete(w.fingerprint);
     if (w.count === 0 || !w.sample) return;
     this.#held -= w.count;
     const label = fingerprintLabel(w.sample);
     const seconds = Math.max(1, Math.round((w.lastTime - w.firstTime) / 1000));
-    this.#emit({
+    out.push({
       ...w.sample,
       id: this.#nextId(),
       kind: 'digest',
@@ -193,7 +206,8 @@ export class NoiseControl {
     });
   }
 
-  #closeStorm(): void {
+  /** Ends the storm bucket, if one is open; its digest is added to `out`. */
+  #closeStorm(out: EventRecord[]): void {
     const bucket = this.#storm;
     if (!bucket) return;
     this.#storm = undefined;
@@ -214,7 +228,7 @@ export class NoiseControl {
       });
     const seconds = Math.max(1, Math.round((bucket.lastTime - bucket.firstTime) / 1000));
     const first = top[0]?.[1].sample;
-    this.#emit({
+    out.push({
       id: this.#nextId(),
       level: bucket.level,
       kind: 'digest',
@@ -245,12 +259,14 @@ export class NoiseControl {
 
   #sweep(): void {
     const now = this.#clock.now();
+    const closed: EventRecord[] = [];
     for (const w of this.#windows.values()) {
       if (w.until > now) break;
-      this.#close(w);
+      this.#close(w, closed);
     }
-    if (this.#storm && this.#storm.until <= now) this.#closeStorm();
+    if (this.#storm && this.#storm.until <= now) this.#closeStorm(closed);
     this.#arm();
+    this.#handOver(closed);
   }
 }
 
