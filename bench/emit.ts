@@ -1,6 +1,6 @@
 /** emit() cost on the caller's stack, over at least 1,000,000 events. */
 import { createOffpath } from '../dist/index.js';
-import { measureEmit } from './measure-emit.js';
+import { emitCostRows, measureEmit } from './measure-emit.js';
 import { type BenchResult, discardSink } from './types.js';
 
 export async function run(events = 1_000_000): Promise<BenchResult[]> {
@@ -11,17 +11,5 @@ export async function run(events = 1_000_000): Promise<BenchResult[]> {
   const event = { level: 'info' as const, message: 'order placed', fields: { orderId: 42, amount: 1999 } };
   const cost = await measureEmit(offpath, event, events);
   await offpath.close({ timeoutMs: 30_000 });
-  return [
-    { name: 'emit() median', value: cost.medianUs, unit: 'µs', target: '< 1 µs', pass: cost.medianUs < 1 },
-    { name: 'emit() p99', value: cost.p99Us, unit: 'µs', target: '< 5 µs', pass: cost.p99Us < 5 },
-    { name: 'emit() timer overhead subtracted', value: cost.overheadUs, unit: 'µs' },
-    { name: 'emit() events measured', value: events, unit: 'events' },
-    {
-      name: 'emit() refused (intake full)',
-      value: cost.refused,
-      unit: 'events',
-      target: '0',
-      pass: cost.refused === 0,
-    },
-  ];
+  return emitCostRows('emit()', cost, events);
 }

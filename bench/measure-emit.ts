@@ -1,6 +1,6 @@
 /** Times `emit()` call by call, the way bench/emit.ts reports it; shared by the suites that measure emit(). */
 import { clockOverheadNs } from './clock-overhead.js';
-import { percentile } from './types.js';
+import { type BenchResult, percentile } from './types.js';
 
 interface Emitter {
   emit(event: unknown): boolean;
@@ -47,4 +47,15 @@ export async function measureEmit(offpath: Emitter, event: unknown, events: numb
 
 export function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+/** The emit() rows every suite reports the same way, under a label such as `emit()`. */
+export function emitCostRows(label: string, cost: EmitCost, events: number): BenchResult[] {
+  return [
+    { name: `${label} median`, value: cost.medianUs, unit: 'µs', target: '< 1 µs', pass: cost.medianUs < 1 },
+    { name: `${label} p99`, value: cost.p99Us, unit: 'µs', target: '< 5 µs', pass: cost.p99Us < 5 },
+    { name: `${label} timer overhead subtracted`, value: cost.overheadUs, unit: 'µs' },
+    { name: `${label} events measured`, value: events, unit: 'events' },
+    { name: `${label} refused`, value: cost.refused, unit: 'events', target: '0', pass: cost.refused === 0 },
+  ];
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOffpath } from '../dist/index.js';
 import { openSpool } from '../dist/spool/open-spool.js';
-import { measureEmit, round3 } from './measure-emit.js';
+import { emitCostRows, measureEmit, round3 } from './measure-emit.js';
 import { type BenchResult, discardSink } from './types.js';
 
 const event = { level: 'info' as const, message: 'order placed', fields: { orderId: 42, amount: 1999 } };
@@ -33,22 +33,7 @@ async function durableEmit(dir: string): Promise<BenchResult[]> {
   const committed = offpath.stats().spool?.committed ?? 0;
   await offpath.close({ timeoutMs: 30_000 });
   return [
-    {
-      name: 'durable emit() median',
-      value: cost.medianUs,
-      unit: 'µs',
-      target: '< 1 µs',
-      pass: cost.medianUs < 1,
-    },
-    { name: 'durable emit() p99', value: cost.p99Us, unit: 'µs', target: '< 5 µs', pass: cost.p99Us < 5 },
-    { name: 'durable emit() events measured', value: events, unit: 'events' },
-    {
-      name: 'durable emit() refused',
-      value: cost.refused,
-      unit: 'events',
-      target: '0',
-      pass: cost.refused === 0,
-    },
+    ...emitCostRows('durable emit()', cost, events),
     { name: 'durable emit(): journal rows committed meanwhile', value: committed, unit: 'rows' },
   ];
 }

@@ -1,15 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { createOffpath } from '../../src/index.js';
 import { type CollectorEmulator, startCollectorEmulator } from '../../src/testing/index.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { onCleanup } from '../helpers/cleanups.js';
 
 interface Run {
   readonly code: number;
@@ -32,7 +28,7 @@ async function cli(...args: string[]): Promise<Run> {
  */
 async function appWithDeadLetters(events: string[], rejected: number) {
   const collector: CollectorEmulator = await startCollectorEmulator();
-  cleanups.push(() => collector.close());
+  onCleanup(() => collector.close());
   const dir = mkdtempSync(join(tmpdir(), 'offpath-cli-'));
   const spool = join(dir, 'spool.db');
   const configFile = join(dir, 'offpath.config.json');

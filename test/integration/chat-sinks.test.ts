@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOffpath, type Offpath } from '../../src/index.js';
 import { reconciles } from '../../src/pipeline/ledger.js';
 import { startDiscordEmulator, startSlackEmulator, startTelegramEmulator } from '../../src/testing/index.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function track<T extends { close(): Promise<unknown> }>(thing: Promise<T>): Promise<T> {
-  const t = await thing;
-  cleanups.push(() => t.close());
-  return t;
-}
+import { onCleanup, track } from '../helpers/cleanups.js';
 
 function instance(config: Parameters<typeof createOffpath>[0]): Offpath {
   const offpath = createOffpath(config);
-  cleanups.push(() => offpath.close({ timeoutMs: 1_000 }));
+  onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
   return offpath;
 }
 

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import type { ProbeResult } from '../../src/index.js';
 import {
@@ -11,31 +10,12 @@ import {
   startSlackEmulator,
   startTelegramEmulator,
 } from '../../src/testing/index.js';
+import { closedPort, onCleanup, track } from '../helpers/cleanups.js';
 import { startServer } from '../helpers/http-server.js';
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function track<T extends { close(): Promise<unknown> }>(thing: Promise<T>): Promise<T> {
-  const t = await thing;
-  cleanups.push(() => t.close());
-  return t;
-}
-
-/** A port nothing listens on: opened, read and closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function writeConfig(destinations: readonly object[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'offpath-check-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'offpath.config.json');
   writeFileSync(file, JSON.stringify({ destinations }));
   return file;

@@ -2,15 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../src/core/normalize/normalize-event.js';
 import { consoleSink, createOffpath, fileSink, reconciles } from '../../src/index.js';
 import { startCollectorEmulator, startDiscordEmulator } from '../../src/testing/index.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { onCleanup } from '../helpers/cleanups.js';
 
 describe('HTTP collector destination', () => {
   for (const [format, gzip] of [
@@ -21,7 +17,7 @@ describe('HTTP collector destination', () => {
   ] as const) {
     it(`posts ${format}${gzip ? ' gzip' : ''} batches the collector can read`, async () => {
       const collector = await startCollectorEmulator();
-      cleanups.push(() => collector.close());
+      onCleanup(() => collector.close());
       const offpath = createOffpath({
         destinations: [
           {
@@ -44,7 +40,7 @@ describe('HTTP collector destination', () => {
 
   it('retries 5xx and 429 with the same idempotency key, so the collector can drop the duplicates', async () => {
     const collector = await startCollectorEmulator();
-    cleanups.push(() => collector.close());
+    onCleanup(() => collector.close());
     collector.faults.failNext(2, 503);
     collector.faults.rateLimitNext(1, 1);
     const offpath = createOffpath({
@@ -152,7 +148,7 @@ describe('file destination', () => {
 describe('fallback destinations', () => {
   it('receive what a destination finally fails to deliver', async () => {
     const discord = await startDiscordEmulator();
-    cleanups.push(() => discord.close());
+    onCleanup(() => discord.close());
     const [hook] = discord.webhooks();
     discord.deleteWebhook(hook!.id);
     const dir = mkdtempSync(join(tmpdir(), 'offpath-fallback-'));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sink } from '../../src/core/sink.js';
 import { discordSink } from '../../src/sinks/discord/discord-sink.js';
 import { httpSink } from '../../src/sinks/http/http-sink.js';
@@ -8,17 +8,7 @@ import {
   startDiscordEmulator,
   startTelegramEmulator,
 } from '../../src/testing/index.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function track<T extends { close(): Promise<unknown> }>(thing: T | Promise<T>): Promise<T> {
-  const t = await thing;
-  cleanups.push(() => t.close());
-  return t;
-}
+import { track } from '../helpers/cleanups.js';
 
 async function probe(sink: Sink) {
   await track({ close: async () => sink.close?.() });

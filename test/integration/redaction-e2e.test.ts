@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOffpath, type Offpath } from '../../src/index.js';
 import {
   startCollectorEmulator,
@@ -12,11 +11,7 @@ import {
   startTelegramEmulator,
 } from '../../src/testing/index.js';
 import { SECRETS, secretCore } from '../fixtures/secrets-corpus.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { closedPort, onCleanup } from '../helpers/cleanups.js';
 
 /** Every form a secret could take in a payload: as is, URL-encoded, JSON-escaped, base64. */
 function needles(): string[] {
@@ -63,7 +58,7 @@ describe('secrets never leave the process', () => {
     const telegram = await startTelegramEmulator({ perChatIntervalMs: 1 });
     const slack = await startSlackEmulator({ intervalMs: 1 });
     const collector = await startCollectorEmulator();
-    for (const e of [discord, telegram, slack, collector]) cleanups.push(() => e.close());
+    for (const e of [discord, telegram, slack, collector]) onCleanup(() => e.close());
     const [hook] = discord.webhooks();
     const [bot] = telegram.bots();
     const chat = telegram.createChat({ type: 'private' });
@@ -115,13 +110,10 @@ describe('secrets never leave the process', () => {
 
   it('nor reach the spool file: spilled records and dead letters are stored redacted', async () => {
     const collector = await startCollectorEmulator();
-    cleanups.push(() => collector.close());
+    onCleanup(() => collector.close());
     collector.faults.setFailureRate(1, { status: 400 });
     // A port with nothing listening: deliveries fail, the circuit opens and records wait in the spool.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const path = join(mkdtempSync(join(tmpdir(), 'offpath-secrets-')), 'spool.db');
     const offpath = createOffpath({
       destinations: [

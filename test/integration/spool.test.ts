@@ -2,19 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOffpath, reconciles } from '../../src/index.js';
 import { openSpool } from '../../src/spool/open-spool.js';
 import { type CollectorEmulator, startCollectorEmulator } from '../../src/testing/index.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { onCleanup } from '../helpers/cleanups.js';
 
 async function collector(): Promise<CollectorEmulator> {
   const c = await startCollectorEmulator();
-  cleanups.push(() => c.close());
+  onCleanup(() => c.close());
   return c;
 }
 
