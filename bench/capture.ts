@@ -1,7 +1,8 @@
 /**
- * Capture overhead on a host: a loopback HTTP server called with node:http (keep-alive, 32 in
- * flight), with capture off, with capture on but the URL excluded (one branch), and with every request
- * captured and delivered to a discarding destination. Rounds alternate to even out drift. Then a soak:
+ * Capture overhead on a host: a loopback HTTP server called with node:http (keep-alive), with capture
+ * off, with capture on but the URL excluded (one branch), and with every request captured and
+ * delivered to a discarding destination. Throughput with 32 requests in flight; latency one request at
+ * a time; rounds alternate between modes to even out drift. Then a soak:
  * SOAK_REQUESTS (default 1,000,000) requests with random aborts and timeouts, ending with the number
  * of requests the source still tracks (must be 0).
  */
@@ -18,7 +19,9 @@ export async function run(
 ): Promise<BenchResult[]> {
   const server = http.createServer((req, res) => {
     req.resume();
-    res.writeHead(req.url === '/hang' ? 200 : 200).end('ok');
+    // Slow enough that the soak's short timeouts fire before the answer.
+    if (req.url === '/slow') setTimeout(() => res.end('late'), 30);
+    else res.end('ok');
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -40,15 +43,20 @@ export async function run(
         .on('error', reject);
     });
 
-  const round = async (mode: Mode): Promise<{ rps: number; latencies: number[] }> => {
+  /** `total` requests to `/ok` with `inFlight` at a time, capture in the given mode. */
+  const round = async (
+    mode: Mode,
+    total: number,
+    inFlight: number,
+  ): Promise<{ rps: number; latencies: number[] }> => {
     const options = { filtered: { exclude: ['**'] }, on: {}, all: { status: ['2xx'] } } as const;
     const detach = mode === 'off' ? () => {} : offpath.attach(httpSource(options[mode]));
     const latencies: number[] = [];
     const started = performance.now();
     let next = 0;
     await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < perRound) {
+      Array.from({ length: inFlight }, async () => {
+        while (next < total) {
           next++;
           latencies.push(await call('/ok'));
         }
@@ -57,22 +65,25 @@ export async function run(
     const seconds = (performance.now() - started) / 1000;
     detach();
     await offpath.flush({ timeoutMs: 30_000 });
-    return { rps: perRound / seconds, latencies };
+    return { rps: total / seconds, latencies };
   };
 
+  const modes = ['off', 'filtered', 'on', 'all'] as const;
   const results: Record<Mode, { rps: number[]; latencies: number[] }> = {
     off: { rps: [], latencies: [] },
     filtered: { rps: [], latencies: [] },
     on: { rps: [], latencies: [] },
     all: { rps: [], latencies: [] },
   };
-  await round('off'); // warm-up
+  await round('off', perRound, 32); // warm-up
+  // Throughput: 32 requests in flight, rounds alternating between modes to even out drift.
   for (let i = 0; i < 3; i++) {
-    for (const mode of ['off', 'filtered', 'on', 'all'] as const) {
-      const r = await round(mode);
-      results[mode].rps.push(r.rps);
-      results[mode].latencies.push(...r.latencies);
-    }
+    for (const mode of modes) results[mode].rps.push((await round(mode, perRound, 32)).rps);
+  }
+  // Latency: one request at a time, so a request's time is its own and not the queue's; many short
+  // alternating rounds, pooled per mode, so that the machine's drift falls on every mode alike.
+  for (let i = 0; i < 20; i++) {
+    for (const mode of modes) results[mode].latencies.push(...(await round(mode, 500, 1)).latencies);
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const p99 = (v: number[]) => percentile(Float64Array.from(v).sort(), 0.99);
@@ -115,21 +126,33 @@ export async function run(
   const source = httpSource({ status: ['2xx', '5xx'] });
   const detach = offpath.attach(source);
   let done = 0;
-  const soakOne = (i: number): Promise<void> =>
+  let seed = 42;
+  const random = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  // About 8% of responses abandoned mid-body, 6% of requests aborted before an answer, 1% timed out.
+  const soakOne = (): Promise<void> =>
     new Promise((resolve) => {
-      const req = http.get(`${base}/ok`, { agent, timeout: 1_000 }, (res) => {
-        if (i % 13 === 0) res.destroy();
-        else res.resume();
-        res.on('close', () => resolve());
-      });
+      const draw = random();
+      const slow = draw < 0.01;
+      const req = http.get(
+        `${base}${slow ? '/slow' : '/ok'}`,
+        { agent, timeout: slow ? 5 : 1_000 },
+        (res) => {
+          if (draw > 0.92) res.destroy();
+          else res.resume();
+          res.on('close', () => resolve());
+        },
+      );
       req.on('timeout', () => req.destroy());
       req.on('error', () => resolve());
-      if (i % 17 === 0) setImmediate(() => req.destroy());
+      if (draw > 0.86 && draw <= 0.92) setImmediate(() => req.destroy());
     });
   const soakStarted = performance.now();
   await Promise.all(
     Array.from({ length: 32 }, async () => {
-      while (done < soak) await soakOne(done++);
+      while (done++ < soak) await soakOne();
     }),
   );
   await new Promise((r) => setTimeout(r, 100));

@@ -88,7 +88,7 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
                 started: performance.now(),
                 method,
                 url,
-                headers: plainHeaders(config.headers),
+                headers: () => plainHeaders(config.headers),
                 body: config.data,
               });
               count++;
@@ -103,7 +103,7 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
         (response) => {
           finish(response.config, {
             status: response.status,
-            headers: plainHeaders(response.headers),
+            headers: () => plainHeaders(response.headers),
             body: response.data,
           });
           return response;
@@ -115,11 +115,12 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
             code?: unknown;
             message?: unknown;
           };
-          if (e.response)
+          const response = e.response;
+          if (response)
             finish(e.config, {
-              status: e.response.status,
-              headers: plainHeaders(e.response.headers),
-              body: e.response.data,
+              status: response.status,
+              headers: () => plainHeaders(response.headers),
+              body: response.data,
             });
           else {
             const code = typeof e.code === 'string' ? e.code : undefined;

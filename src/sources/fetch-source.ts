@@ -60,7 +60,7 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
           started: performance.now(),
           method,
           url,
-          headers: pairsFromFlat(request.headers),
+          headers: () => pairsFromFlat(request.headers),
           body,
         });
       });
@@ -70,7 +70,7 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
           if (!tracked) return;
           const event = httpEvent(filter, 'fetch', tracked, {
             status: Number(response.statusCode),
-            headers: pairsFromFlat(response.headers),
+            headers: () => pairsFromFlat(response.headers),
           });
           if (event) emit(event);
         },

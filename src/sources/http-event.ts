@@ -6,20 +6,30 @@
 import type { HeadersInput, OffpathEvent } from '../core/event.js';
 import type { CaptureFilter } from './capture-filter.js';
 
+/**
+ * Headers, or a function that reads them: most requests are not captured, so sources read headers
+ * only once the filter has kept the request.
+ */
+export type LazyHeaders = HeadersInput | (() => HeadersInput | undefined) | undefined;
+
 /** What a source knows about a request it follows. */
 export interface TrackedRequest {
   /** performance.now() at the start. */
   readonly started: number;
   readonly method: string;
   readonly url: string;
-  readonly headers?: HeadersInput | undefined;
+  readonly headers?: LazyHeaders;
   readonly body?: unknown;
 }
 
 /** How the request ended. */
 export type RequestOutcome =
-  | { readonly status: number; readonly headers?: HeadersInput | undefined; readonly body?: unknown }
+  | { readonly status: number; readonly headers?: LazyHeaders; readonly body?: unknown }
   | { readonly error: { readonly code?: string; readonly message: string } };
+
+function read(headers: LazyHeaders): HeadersInput | undefined {
+  return typeof headers === 'function' ? headers() : headers;
+}
 
 /** The event for a finished request, or undefined when the filter does not want it. */
 export function httpEvent(
@@ -29,16 +39,20 @@ export function httpEvent(
   outcome: RequestOutcome,
 ): OffpathEvent | undefined {
   const durationMs = performance.now() - tracked.started;
+  // Decide first: everything below allocates, and most requests are not kept.
+  if ('error' in outcome ? !filter.wantsNetworkErrors : !filter.wantsResponse(outcome.status, durationMs)) {
+    return undefined;
+  }
   const withHeaders = filter.options.headers ?? true;
   const withBodies = filter.options.captureBodies ?? true;
+  const requestHeaders = withHeaders ? read(tracked.headers) : undefined;
   const request = {
     method: tracked.method,
     url: tracked.url,
-    ...(withHeaders && tracked.headers !== undefined ? { headers: tracked.headers } : {}),
+    ...(requestHeaders !== undefined ? { headers: requestHeaders } : {}),
     ...(withBodies && tracked.body !== undefined ? { body: tracked.body } : {}),
   };
   if ('error' in outcome) {
-    if (!filter.wantsNetworkErrors) return undefined;
     return {
       level: 'error',
       kind: 'http',
@@ -46,7 +60,7 @@ export function httpEvent(
       http: { request, error: outcome.error, response: undefined, maxBodyBytes: filter.maxBodyBytes },
     };
   }
-  if (!filter.wantsResponse(outcome.status, durationMs)) return undefined;
+  const responseHeaders = withHeaders ? read(outcome.headers) : undefined;
   return {
     level: filter.levelOf(outcome.status, durationMs),
     kind: 'http',
@@ -57,7 +71,7 @@ export function httpEvent(
       response: {
         status: outcome.status,
         durationMs,
-        ...(withHeaders && outcome.headers !== undefined ? { headers: outcome.headers } : {}),
+        ...(responseHeaders !== undefined ? { headers: responseHeaders } : {}),
         ...(withBodies && outcome.body !== undefined ? { body: outcome.body } : {}),
       },
     },

@@ -48,9 +48,9 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
         const host = request.getHeader('host') ?? request.host ?? 'localhost';
         const url = `${request.protocol ?? 'http:'}//${String(host)}${request.path ?? '/'}`;
         if (!filter.wantsRequest(method, url)) return;
-        const headers = request
-          .getRawHeaderNames()
-          .map((name) => [name, String(request.getHeader(name))] as [string, string]);
+        // Read when the request is kept (the client keeps its outgoing headers after sending them).
+        const headers = (): Array<[string, string]> =>
+          request.getRawHeaderNames().map((name) => [name, String(request.getHeader(name))]);
         pending.set(request, { started: performance.now(), method, url, headers });
         // A 'close' listener observes without changing behaviour: it releases requests whose response
         // is never read to the end, and catches failures on Node versions without the error channel.
@@ -58,14 +58,17 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
           if (!pending.get(request)) return;
           const res = (request as ClientRequest & { res?: IncomingMessage }).res;
           if (res?.statusCode)
-            finish(request, { status: res.statusCode, headers: pairsFromFlat(res.rawHeaders) });
+            finish(request, { status: res.statusCode, headers: () => pairsFromFlat(res.rawHeaders) });
           else
             finish(request, { error: { code: 'ECONNABORTED', message: 'request closed before a response' } });
         });
       });
       const onFinish = guard<{ request: ClientRequest; response: IncomingMessage }>(
         ({ request, response }) => {
-          finish(request, { status: response.statusCode ?? 0, headers: pairsFromFlat(response.rawHeaders) });
+          finish(request, {
+            status: response.statusCode ?? 0,
+            headers: () => pairsFromFlat(response.rawHeaders),
+          });
         },
       );
       const onError = guard<{ request: ClientRequest; error: { code?: unknown; message?: unknown } }>(
