@@ -169,5 +169,8 @@ describe('offpath spool stats and offpath dlq', () => {
 
     const noConfig = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'));
     expect(noConfig.code).toBe(1);
+    const badTimeout = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'), '--timeout', 'soon');
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.err).toContain('--timeout must be a whole number');
   });
 });

@@ -22,6 +22,10 @@ export interface DlqReplayOptions extends SpoolCommandOptions {
  * every requeued letter was delivered; 1 when some failed again or are still waiting in the spool.
  */
 export async function dlqReplayCommand(options: DlqReplayOptions): Promise<CommandResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    return fail('--timeout must be a whole number of milliseconds, at least 1\n', 2);
+  }
   const configPath = options.config ?? findConfigFile();
   if (!configPath) {
     return fail('offpath dlq replay needs the destinations to deliver to: pass --config FILE\n', 2);
@@ -49,7 +53,7 @@ export async function dlqReplayCommand(options: DlqReplayOptions): Promise<Comma
   const offpath = createOffpath({ ...config, spool: { ...config.spool, path }, handleSignals: false });
   const before = offpath.stats();
   const requeued = offpath.replayDeadLetters(filter);
-  await offpath.flush({ timeoutMs: options.timeoutMs ?? 30_000 });
+  await offpath.flush({ timeoutMs });
   const after = offpath.stats();
   await offpath.close({ timeoutMs: 1_000 });
 
