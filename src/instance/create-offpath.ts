@@ -9,7 +9,6 @@ import { validateConfig } from '../config/validate-config.js';
 import type { OffpathEvent } from '../core/event.js';
 import { normalizeEventWithSize } from '../core/normalize/normalize-event.js';
 import type { EmitFn, Source } from '../core/source.js';
-import type { DestinationHealth } from '../pipeline/destination-health.js';
 import type { OffpathEvents } from '../pipeline/events.js';
 import type { LedgerSnapshot } from '../pipeline/ledger.js';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
@@ -25,7 +24,9 @@ import { buildSink } from './build-sink.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
 import { installExitHooks } from './exit-hooks.js';
 import { openInstanceSpool } from './open-instance-spool.js';
-import { watchHealth } from './watch-health.js';
+import { type OffpathHealth, watchHealth } from './watch-health.js';
+
+export type { OffpathHealth } from './watch-health.js';
 
 /** Things tests and embedders may inject. */
 export interface OffpathDependencies {
@@ -68,13 +69,6 @@ export interface OffpathStats extends Omit<PipelineStats, 'destinations'> {
   readonly self: SelfStats;
   /** The durable spool, when one is configured. */
   readonly spool?: SpoolStats;
-}
-
-/** What `health()` reports. */
-export interface OffpathHealth {
-  /** `healthy` when every destination is; `unhealthy` when none can deliver; else `degraded`. */
-  readonly state: 'healthy' | 'degraded' | 'unhealthy';
-  readonly destinations: Readonly<Record<string, DestinationHealth>>;
 }
 
 /** Which dead letters {@link Offpath.replayDeadLetters} moves; every field narrows. */
@@ -237,7 +231,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
           state: lane.state,
           circuit: spec.breaker.state,
           queueDepth: lane.queueDepth,
-          memoryBytes: lane.bytes,
+          memoryBytes: lane.ledger.bytes,
         };
       }
       const stats = { ...base, destinations, self: pipeline.selfStats() };

@@ -64,6 +64,11 @@ export class RetryPolicy {
     return this.#o;
   }
 
+  /** Attempts in all, the first included. */
+  get maxAttempts(): number {
+    return this.#o.maxAttempts;
+  }
+
   /**
    * The delay before retry number `attempt` (1 for the first retry), jittered as configured.
    * `previousDelayMs` feeds decorrelated jitter.
