@@ -5,8 +5,11 @@
 
 /** Instance-wide defaults. */
 export const INSTANCE_DEFAULTS = {
-  /** Events waiting between `emit()` and routing. */
-  intakeCapacity: 10_000,
+  /**
+   * Events waiting between `emit()` and routing. High, so a synchronous burst is accepted: the intake
+   * holds references only (in chunks taken as needed), and what the lanes hold is bounded in bytes.
+   */
+  intakeCapacity: 100_000,
   /** Memory held by all lanes together before the lowest levels are shed. */
   memoryBudgetBytes: 64 * 1024 * 1024,
   /** Longest stretch of pipeline work in one event-loop turn (keeps the host's event-loop delay low). */
@@ -21,7 +24,9 @@ export const INSTANCE_DEFAULTS = {
 
 /** Per-destination defaults. */
 export const LANE_DEFAULTS = {
-  maxQueueItems: 1_000,
+  /** A backstop only: the bytes bound binds first (8 MiB is about 25,000 records of 200 bytes). */
+  maxQueueItems: 50_000,
+  /** Memory one destination may hold: queued, batched, waiting for a retry and in flight. */
   maxQueueBytes: 8 * 1024 * 1024,
   overflow: 'drop-oldest',
   maxBatchSize: 50,
