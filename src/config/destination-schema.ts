@@ -46,7 +46,11 @@ export const commonDestinationShape = {
     .strict()
     .optional(),
   batch: z
-    .object({ maxSize: positiveInt.optional(), maxDelayMs: nonNegative.optional() })
+    .object({
+      maxSize: positiveInt.optional(),
+      maxBytes: positiveInt.optional(),
+      maxDelayMs: nonNegative.optional(),
+    })
     .strict()
     .optional(),
   retry: presetOr(
@@ -146,6 +150,8 @@ const http = z
     url: httpUrl,
     format: z.enum(['json', 'ndjson']).optional(),
     gzip: z.boolean().optional(),
+    /** Requests in flight at once; above 1, batches can arrive out of order. */
+    concurrency: z.number().int().min(1).max(64).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     /**
      * How `offpath check --probe` checks the collector without posting events: `method` (`GET` or

@@ -104,6 +104,11 @@ export interface Sink<P = unknown> {
   readonly rateLimits?: readonly RateLimitSpec[];
   /** Most records that make sense in one batch (Discord: 10 embeds). */
   readonly maxBatchSize?: number;
-  /** Sends that may be in flight at once. @default 1 */
+  /** Most bytes of records (the pipeline's estimate) in one batch. @default unlimited */
+  readonly maxBatchBytes?: number;
+  /**
+   * Sends that may be in flight at once. Above 1, messages can arrive out of order (a failed one is
+   * retried after its own backoff while later ones go). @default 1
+   */
   readonly concurrency?: number;
 }

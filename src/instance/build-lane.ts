@@ -58,7 +58,7 @@ export function buildLaneSpec(
     maxQueueBytes: destination.queue?.maxBytes ?? LANE_DEFAULTS.maxQueueBytes,
     overflow: destination.queue?.overflow ?? LANE_DEFAULTS.overflow,
     maxBatchSize: destination.batch?.maxSize ?? sink.maxBatchSize ?? LANE_DEFAULTS.maxBatchSize,
-    maxBatchBytes: Number.POSITIVE_INFINITY,
+    maxBatchBytes: destination.batch?.maxBytes ?? sink.maxBatchBytes ?? Number.POSITIVE_INFINITY,
     maxBatchDelayMs: destination.batch?.maxDelayMs ?? LANE_DEFAULTS.maxBatchDelayMs,
     concurrency: Math.max(1, Math.floor(sink.concurrency ?? 1)),
     sendTimeoutMs: destination.sendTimeoutMs ?? LANE_DEFAULTS.sendTimeoutMs,

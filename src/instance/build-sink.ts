@@ -48,6 +48,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         gzip: destination.gzip,
         headers: destination.headers,
         probe: destination.probe,
+        concurrency: destination.concurrency,
         clock: context.clock,
       });
     case 'discord':

@@ -52,12 +52,7 @@ export class Lane {
       this.pump();
     });
     this.#in = new Admission(settings, context, this.ledger, this);
-    this.#out = new Sender(settings, context, {
-      ledger: this.ledger,
-      outbox: this.#outbox,
-      admission: this.#in,
-      host: this,
-    });
+    this.#out = new Sender(settings, context, { ledger: this.ledger, outbox: this.#outbox, host: this });
   }
 
   get state(): LaneState {
@@ -147,9 +142,9 @@ export class Lane {
     this.#wake.clear();
     this.#batchTimer.clear();
     this.#out.abort();
-    this.#settleHeld((parcel, from) => this.#in.shutdown(parcel, from));
-    // containedSend resolves at once on abort; give its settlement a turn to land in the ledger.
+    // containedSend resolves at once on abort; its settlement puts the message back in the outbox.
     while (this.#out.inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#settleHeld((parcel, from) => this.#in.shutdown(parcel, from));
     await Promise.resolve(this.#s.sink.close?.()).catch((error: unknown) => {
       this.#c.report(error, { destination: this.name, phase: 'close' });
     });

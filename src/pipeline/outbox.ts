@@ -18,6 +18,8 @@ export interface OutboxItem extends Parcel {
   /** Epoch ms of its oldest record. */
   readonly oldest: number;
   stage: 'batched' | 'waiting' | 'inFlight';
+  /** Formation order in its outbox (set by {@link Outbox.add}). */
+  order: number;
   /** Sends that counted as attempts (probes and rate-limit answers do not). */
   attempts: number;
   /** Failed sends, for the backoff. */
@@ -38,6 +40,7 @@ export function outboxItem(message: OutgoingMessage, sizes: readonly number[], o
     sizes,
     oldest,
     stage: 'batched',
+    order: 0,
     attempts: 0,
     failures: 0,
     notBefore: 0,
@@ -57,6 +60,7 @@ export class Outbox {
   readonly #ordered: boolean;
   readonly #fresh = new Deque<OutboxItem>();
   readonly #retrying: OutboxItem[] = [];
+  #formed = 0;
 
   constructor(ordered: boolean) {
     this.#ordered = ordered;
@@ -74,6 +78,7 @@ export class Outbox {
   }
 
   add(item: OutboxItem): void {
+    item.order = ++this.#formed;
     this.#fresh.push(item);
   }
 
@@ -123,10 +128,10 @@ export class Outbox {
     return this.#ordered && this.#fresh.size > 0;
   }
 
-  /** Removes and returns everything: waiting retries first (they were formed earlier), then fresh items. */
+  /** Removes and returns everything, in the order the messages were formed. */
   drain(): OutboxItem[] {
     const out = this.#retrying.splice(0);
     for (let item = this.#fresh.shift(); item; item = this.#fresh.shift()) out.push(item);
-    return out;
+    return out.sort((a, b) => a.order - b.order);
   }
 }

@@ -6,7 +6,6 @@
  */
 import type { SendResult } from '../core/sink.js';
 import type { OffpathError } from '../resilience/errors.js';
-import type { Admission } from './admission.js';
 import { containedSend } from './contained-send.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { LaneContext, LaneSettings, LaneState } from './lane-settings.js';
@@ -27,7 +26,6 @@ export class Sender {
   readonly #c: LaneContext;
   readonly #ledger: DeliveryLedger;
   readonly #outbox: Outbox;
-  readonly #in: Admission;
   readonly #host: SenderHost;
   readonly #close = new AbortController();
   #inFlight = 0;
@@ -36,13 +34,12 @@ export class Sender {
   constructor(
     settings: LaneSettings,
     context: LaneContext,
-    parts: { ledger: DeliveryLedger; outbox: Outbox; admission: Admission; host: SenderHost },
+    parts: { ledger: DeliveryLedger; outbox: Outbox; host: SenderHost },
   ) {
     this.#s = settings;
     this.#c = context;
     this.#ledger = parts.ledger;
     this.#outbox = parts.outbox;
-    this.#in = parts.admission;
     this.#host = parts.host;
   }
 
@@ -108,7 +105,8 @@ export class Sender {
         this.#ledger.deliver(item, 'inFlight', latencyMs);
         return;
       case 'shutdown':
-        this.#in.shutdown(item, 'inFlight');
+        // Back to the outbox: the closing lane hands everything it holds over in order.
+        this.#waitAgain(item, 0);
         return;
       case 'rejected':
         this.#ledger.deadLetter(item, 'inFlight', 'rejected', attempt, error);

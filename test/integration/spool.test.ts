@@ -39,6 +39,7 @@ describe('spool', () => {
           name: 'c',
           type: 'http',
           url: c.url,
+          concurrency: 1,
           queue: { maxItems: 20, overflow: 'spool' },
           batch: { maxSize: 10, maxDelayMs: 5 },
         },
@@ -59,7 +60,9 @@ describe('spool', () => {
   it('reports a flush that delivered spilled records as complete, with nothing cut off', async () => {
     const c = await collector();
     const offpath = createOffpath({
-      destinations: [{ name: 'c', type: 'http', url: c.url, queue: { maxItems: 20, overflow: 'spool' } }],
+      destinations: [
+        { name: 'c', type: 'http', url: c.url, concurrency: 1, queue: { maxItems: 20, overflow: 'spool' } },
+      ],
       spool: { path: spoolPath() },
     });
     c.faults.latencyMs = 20; // the lane cannot keep up while the 300 are routed
@@ -76,7 +79,15 @@ describe('spool', () => {
     const path = spoolPath();
     c.faults.setFailureRate(1, { status: 503 });
     const config = {
-      destinations: [{ name: 'c', type: 'http' as const, url: c.url, batch: { maxSize: 10, maxDelayMs: 5 } }],
+      destinations: [
+        {
+          name: 'c',
+          type: 'http' as const,
+          url: c.url,
+          concurrency: 1,
+          batch: { maxSize: 10, maxDelayMs: 5 },
+        },
+      ],
       spool: { path },
     };
     const first = createOffpath(config);
@@ -107,6 +118,7 @@ describe('spool', () => {
           name: 'c',
           type: 'http',
           url: c.url,
+          concurrency: 1,
           batch: { maxSize: 50, maxDelayMs: 5 },
           sendTimeoutMs: 400,
           retry: { initialDelayMs: 5, maxDelayMs: 10 },

@@ -26,8 +26,15 @@ export interface HttpSinkOptions extends HttpTransportOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** How `offpath check --probe` checks the collector. @default undefined (not checked: reported as skipped) */
   readonly probe?: HttpProbeOptions | undefined;
-  /** Records per request. @default 100 */
+  /** Most records per request. @default 500 */
   readonly maxBatchSize?: number;
+  /** Most bytes of records per request (the pipeline's estimate, before gzip). @default 1_048_576 */
+  readonly maxBatchBytes?: number;
+  /**
+   * Requests in flight at once (also the sockets kept, unless `connections` says otherwise).
+   * Above 1, batches can reach the collector out of order. @default 4
+   */
+  readonly concurrency?: number;
   readonly clock?: Clock;
 }
 
@@ -44,13 +51,16 @@ export interface HttpPayload {
  * const sink = httpSink({ url: 'https://collector.example/ingest', format: 'ndjson', gzip: true });
  */
 export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
-  const transport = new HttpTransport(options);
+  const concurrency = options.concurrency ?? 4;
+  const transport = new HttpTransport({ ...options, connections: options.connections ?? concurrency });
   const clock = options.clock ?? systemClock;
   const ndjson = options.format === 'ndjson';
   const contentType = ndjson ? 'application/x-ndjson' : 'application/json';
   return {
     type: 'http',
-    maxBatchSize: options.maxBatchSize ?? 100,
+    maxBatchSize: options.maxBatchSize ?? 500,
+    maxBatchBytes: options.maxBatchBytes ?? 1_048_576,
+    concurrency,
     format(batch: readonly EventRecord[]): OutgoingMessage<HttpPayload>[] {
       const body = ndjson ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n` : JSON.stringify(batch);
       return [{ payload: { idempotencyKey: randomUUID(), body, count: batch.length }, records: batch }];
