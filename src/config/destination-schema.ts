@@ -54,13 +54,15 @@ export const commonDestinationShape = {
     .strict()
     .optional(),
   retry: presetOr(
-    ['defaults', 'aggressive', 'noRetry'],
+    ['defaults', 'aggressive', 'noRetry', 'persistent'],
     z
       .object({
+        maxAttempts: positiveInt.optional(),
         initialDelayMs: nonNegative.optional(),
         maxDelayMs: nonNegative.optional(),
         multiplier: z.number().min(1).optional(),
-        jitter: z.enum(['none', 'full', 'decorrelated']).optional(),
+        jitter: z.union([z.enum(['none', 'full', 'decorrelated']), z.number().min(0).max(1)]).optional(),
+        retryableStatusCodes: z.array(z.number().int().min(100).max(599)).optional(),
       })
       .strict(),
   ).optional(),
@@ -71,9 +73,20 @@ export const commonDestinationShape = {
         failureThreshold: positiveInt.optional(),
         recoveryTimeoutMs: positiveInt.optional(),
         halfOpenSuccessThreshold: positiveInt.optional(),
+        recoveryMultiplier: z.number().min(1).optional(),
+        maxRecoveryTimeoutMs: positiveInt.optional(),
       })
       .strict(),
   ).optional(),
+  /** Retries allowed per first attempt; keeps a dead destination from turning into a retry storm. */
+  retryBudget: z
+    .object({
+      ratio: z.number().min(0).optional(),
+      windowMs: positiveInt.optional(),
+      minRetriesPerWindow: z.number().int().min(0).optional(),
+    })
+    .strict()
+    .optional(),
   rateLimits: z.array(z.object({ limit: positiveInt, intervalMs: positiveInt }).strict()).optional(),
   sendTimeoutMs: positiveInt.optional(),
   maxEventAgeMs: positiveInt.optional(),

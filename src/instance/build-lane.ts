@@ -12,9 +12,10 @@ import { NoiseControl } from '../pipeline/noise-control.js';
 import type { LaneSpec } from '../pipeline/pipeline.js';
 import { CircuitBreaker, circuitBreakerPresets } from '../resilience/circuit-breaker.js';
 import type { Clock } from '../resilience/clock.js';
+import { ConfigError } from '../resilience/errors.js';
 import { RateLimiter } from '../resilience/rate-limiter.js';
 import { RetryBudget } from '../resilience/retry-budget.js';
-import { RetryPolicy, retryPresets } from '../resilience/retry-policy.js';
+import { RetryPolicy, type RetryPolicyOptions, retryPresets } from '../resilience/retry-policy.js';
 import { CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
 
 /** One validated destination. */
@@ -26,7 +27,18 @@ export interface BuiltLaneSpec extends LaneSpec {
   readonly limiter: RateLimiter;
 }
 
-/** Builds the lane spec of a destination around an already built sink. */
+/** A destination's retries: a preset by name, or the given fields over the destination default. */
+export function destinationRetry(destination: DestinationConfig): RetryPolicyOptions {
+  const given = destination.retry;
+  if (typeof given === 'string') return retryPresets[given];
+  return { ...retryPresets[LANE_DEFAULTS.retry], ...given };
+}
+
+/**
+ * Builds the lane spec of a destination around an already built sink.
+ * @throws ConfigError when the primitives refuse a combination the schema cannot see (for example a
+ * `breaker.maxRecoveryTimeoutMs` below its `recoveryTimeoutMs`).
+ */
 export function buildLaneSpec(
   destination: DestinationConfig,
   sink: Sink,
@@ -37,17 +49,26 @@ export function buildLaneSpec(
     retryAfterCapMs: number;
   },
 ): BuiltLaneSpec {
+  try {
+    return build(destination, sink, context);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const issue = `destinations.${destination.name}: ${error.message}`;
+    throw new ConfigError(`invalid offpath config:\n  - ${issue}`, [issue], { cause: error });
+  }
+}
+
+function build(
+  destination: DestinationConfig,
+  sink: Sink,
+  context: Parameters<typeof buildLaneSpec>[2],
+): BuiltLaneSpec {
   const { clock, random } = context;
-  const retryOptions =
-    typeof destination.retry === 'string'
-      ? retryPresets[destination.retry]
-      : { ...retryPresets.defaults, ...destination.retry };
   const breakerOptions =
     typeof destination.breaker === 'string'
       ? circuitBreakerPresets[destination.breaker]
       : { ...circuitBreakerPresets.defaults, ...destination.breaker };
   const limits = destination.rateLimits ?? sink.rateLimits ?? [];
-  const policy = new RetryPolicy({ ...retryOptions, random, clock });
   return {
     noise: resolveNoise(destination, clock),
     name: destination.name,
@@ -65,8 +86,8 @@ export function buildLaneSpec(
     maxEventAgeMs: destination.maxEventAgeMs ?? LANE_DEFAULTS.maxEventAgeMs,
     retryAfterCapMs: context.retryAfterCapMs,
     defaultRateLimitWaitMs: LANE_DEFAULTS.defaultRateLimitWaitMs,
-    retry: { maxAttempts: Number.POSITIVE_INFINITY, delayFor: (n, previous) => policy.delayFor(n, previous) },
-    retryBudget: new RetryBudget({ clock }),
+    retry: new RetryPolicy({ ...destinationRetry(destination), random, clock }),
+    retryBudget: new RetryBudget({ ...destination.retryBudget, clock }),
     breaker: new CircuitBreaker({ ...breakerOptions, clock, random }),
     limiter: new RateLimiter({
       limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),

@@ -13,7 +13,7 @@ import { memorySink } from '../sinks/memory-sink.js';
 import { slackSink } from '../sinks/slack/slack-sink.js';
 import { telegramSink } from '../sinks/telegram/telegram-sink.js';
 import { checkTemplates } from '../sinks/template/message-template.js';
-import type { DestinationConfig } from './build-lane.js';
+import { type DestinationConfig, destinationRetry } from './build-lane.js';
 
 /** Shared context for sink construction. */
 export interface SinkContext {
@@ -23,6 +23,7 @@ export interface SinkContext {
 
 /** The sink for a destination config. */
 export function buildSink(destination: DestinationConfig, context: SinkContext): Sink {
+  const { retryableStatusCodes } = destinationRetry(destination);
   switch (destination.type) {
     case 'custom':
       return destination.sink as Sink;
@@ -49,6 +50,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         headers: destination.headers,
         probe: destination.probe,
         concurrency: destination.concurrency,
+        retryableStatusCodes,
         clock: context.clock,
       });
     case 'discord':
@@ -59,6 +61,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         username: destination.username,
         avatarUrl: destination.avatarUrl,
         threadId: destination.threadId,
+        retryableStatusCodes,
         service: context.service,
         clock: context.clock,
       });
@@ -71,6 +74,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         apiUrl: destination.apiUrl,
         messageThreadId: destination.messageThreadId,
         disableNotification: destination.disableNotification,
+        retryableStatusCodes,
         service: context.service,
         clock: context.clock,
       });
@@ -81,6 +85,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         service: context.service,
         clock: context.clock,
         templates: destination.templates,
+        retryableStatusCodes,
       });
   }
 }

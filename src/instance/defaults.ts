@@ -34,6 +34,11 @@ export const LANE_DEFAULTS = {
   sendTimeoutMs: 10_000,
   maxEventAgeMs: 3_600_000,
   defaultRateLimitWaitMs: 1_000,
+  /**
+   * The retry preset when `retry` is not given (10 attempts from 1 s, doubling to 30 s): three attempts
+   * under 25 % transient faults dead-letter 1.6 % of batches, ten attempts one in a million.
+   */
+  retry: 'persistent',
 } as const;
 
 /** Noise control for chat destinations, where every message is read by a person. */

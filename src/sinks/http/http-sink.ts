@@ -9,14 +9,14 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { EventRecord } from '../../core/event.js';
 import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
-import { classifyResponse } from './classify.js';
+import { classifyResponse, retryableStatus, type StatusRetryOptions } from './classify.js';
 import { type HttpProbeOptions, probeHttp } from './http-probe.js';
 import { HttpTransport, type HttpTransportOptions } from './transport.js';
 
 const gzip = promisify(gzipCallback);
 
 /** Options of {@link httpSink}. */
-export interface HttpSinkOptions extends HttpTransportOptions {
+export interface HttpSinkOptions extends HttpTransportOptions, StatusRetryOptions {
   readonly url: string;
   /** Body format. @default 'json' */
   readonly format?: 'json' | 'ndjson';
@@ -54,6 +54,7 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
   const concurrency = options.concurrency ?? 4;
   const transport = new HttpTransport({ ...options, connections: options.connections ?? concurrency });
   const clock = options.clock ?? systemClock;
+  const retryable = retryableStatus(options.retryableStatusCodes);
   const ndjson = options.format === 'ndjson';
   const contentType = ndjson ? 'application/x-ndjson' : 'application/json';
   return {
@@ -78,7 +79,7 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
       }
       const outcome = await transport.send(options.url, { headers, body, signal: ctx.signal });
       if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
-      return classifyResponse(outcome.response, clock.now());
+      return classifyResponse(outcome.response, clock.now(), retryable);
     },
     async probe(ctx: SendContext): Promise<ProbeOutcome> {
       if (!options.probe) {
