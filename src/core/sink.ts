@@ -98,6 +98,13 @@ export interface Sink<P = unknown> {
    * `ctx.signal` and should not throw. A sink without it is reported as `skipped`.
    */
   probe?(ctx: SendContext): Promise<ProbeOutcome>;
+  /**
+   * A cheap request that posts nothing, sent as the circuit breaker's recovery probe instead of a
+   * batch, so probing an outage costs no payload and no batch an attempt. `ok` means the destination
+   * answers again. Must honour `ctx.signal` and should not throw. Without it the probe is the next
+   * batch (which is not counted as one of its attempts either).
+   */
+  ping?(ctx: SendContext): Promise<SendResult>;
   /** Releases connections. */
   close?(): Promise<void>;
   /** The platform's published limits, used for proactive pacing. */

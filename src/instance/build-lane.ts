@@ -10,13 +10,17 @@ import type { Sink } from '../core/sink.js';
 import type { NoiseFactory } from '../pipeline/lane-policies.js';
 import { NoiseControl } from '../pipeline/noise-control.js';
 import type { LaneSpec } from '../pipeline/pipeline.js';
-import { CircuitBreaker, circuitBreakerPresets } from '../resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  circuitBreakerPresets,
+} from '../resilience/circuit-breaker.js';
 import type { Clock } from '../resilience/clock.js';
 import { ConfigError } from '../resilience/errors.js';
 import { RateLimiter } from '../resilience/rate-limiter.js';
 import { RetryBudget } from '../resilience/retry-budget.js';
 import { RetryPolicy, type RetryPolicyOptions, retryPresets } from '../resilience/retry-policy.js';
-import { CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
+import { BREAKER_SCHEDULE, CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
 
 /** One validated destination. */
 export type DestinationConfig = ValidConfig['destinations'][number];
@@ -32,6 +36,25 @@ export function destinationRetry(destination: DestinationConfig): RetryPolicyOpt
   const given = destination.retry;
   if (typeof given === 'string') return retryPresets[given];
   return { ...retryPresets[LANE_DEFAULTS.retry], ...given };
+}
+
+/**
+ * A destination's circuit breaker: the thresholds of its preset (or of `defaults`), the destination
+ * probe schedule, and whatever the object form sets.
+ */
+export function destinationBreaker(destination: DestinationConfig): CircuitBreakerOptions {
+  const given = destination.breaker;
+  const preset = circuitBreakerPresets[typeof given === 'string' ? given : 'defaults'];
+  const fields = typeof given === 'object' ? given : {};
+  const recoveryTimeoutMs = fields.recoveryTimeoutMs ?? BREAKER_SCHEDULE.recoveryTimeoutMs;
+  return {
+    failureThreshold: fields.failureThreshold ?? preset.failureThreshold,
+    halfOpenSuccessThreshold: fields.halfOpenSuccessThreshold ?? preset.halfOpenSuccessThreshold,
+    recoveryTimeoutMs,
+    recoveryMultiplier: fields.recoveryMultiplier ?? BREAKER_SCHEDULE.recoveryMultiplier,
+    maxRecoveryTimeoutMs:
+      fields.maxRecoveryTimeoutMs ?? Math.max(BREAKER_SCHEDULE.maxRecoveryTimeoutMs, recoveryTimeoutMs),
+  };
 }
 
 /**
@@ -64,10 +87,6 @@ function build(
   context: Parameters<typeof buildLaneSpec>[2],
 ): BuiltLaneSpec {
   const { clock, random } = context;
-  const breakerOptions =
-    typeof destination.breaker === 'string'
-      ? circuitBreakerPresets[destination.breaker]
-      : { ...circuitBreakerPresets.defaults, ...destination.breaker };
   const limits = destination.rateLimits ?? sink.rateLimits ?? [];
   return {
     noise: resolveNoise(destination, clock),
@@ -88,7 +107,7 @@ function build(
     defaultRateLimitWaitMs: LANE_DEFAULTS.defaultRateLimitWaitMs,
     retry: new RetryPolicy({ ...destinationRetry(destination), random, clock }),
     retryBudget: new RetryBudget({ ...destination.retryBudget, clock }),
-    breaker: new CircuitBreaker({ ...breakerOptions, clock, random }),
+    breaker: new CircuitBreaker({ ...destinationBreaker(destination), clock, random }),
     limiter: new RateLimiter({
       limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
       clock,

@@ -41,6 +41,20 @@ export const LANE_DEFAULTS = {
   retry: 'persistent',
 } as const;
 
+/**
+ * When a destination's open circuit is probed (RESILIENCE.md, "Recovery"): every second, without
+ * growing. A probe is one cheap request (an HTTP collector's HEAD, which posts nothing; elsewhere one
+ * batch, which spends none of its attempts), so probing often costs nearly nothing, and delivery
+ * resumes about a second after the destination comes back, within a few seconds even when some
+ * probes still fail (a growing period would wait longer after each of them). The presets keep
+ * their thresholds.
+ */
+export const BREAKER_SCHEDULE = {
+  recoveryTimeoutMs: 1_000,
+  recoveryMultiplier: 1,
+  maxRecoveryTimeoutMs: 1_000,
+} as const;
+
 /** Noise control for chat destinations, where every message is read by a person. */
 export const CHAT_NOISE_DEFAULTS = {
   cooldownMs: 60_000,

@@ -196,16 +196,23 @@ export class Lane {
         this.#wake.within(wait);
         break;
       }
-      if (item.failures > 0 && !retryBudget.tryAcquireRetry()) {
-        // The retry budget is spent: a dead destination must not turn into a retry storm.
-        this.#wake.within(BUDGET_RECHECK_MS);
-        retries = false;
-        continue;
-      }
       const gate = breaker.acquire();
       if (!gate.allowed) {
         this.#wake.within(gate.retryAfterMs);
         break;
+      }
+      const ping = gate.probe ? this.#s.sink.ping : undefined;
+      if (ping) {
+        // The probe is a cheap request of its own: the batches wait for its answer.
+        this.#out.ping((ctx) => ping.call(this.#s.sink, ctx));
+        continue;
+      }
+      if (item.failures > 0 && !retryBudget.tryAcquireRetry()) {
+        // The retry budget is spent: a dead destination must not turn into a retry storm.
+        if (gate.probe) breaker.releaseProbe();
+        this.#wake.within(BUDGET_RECHECK_MS);
+        retries = false;
+        continue;
       }
       limiter.tryAcquire();
       this.#outbox.take(item);

@@ -10,7 +10,7 @@ import { containedSend } from './contained-send.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { LaneContext, LaneSettings, LaneState } from './lane-settings.js';
 import type { Outbox, OutboxItem } from './outbox.js';
-import { settleSend } from './settle-send.js';
+import { settlePing, settleSend } from './settle-send.js';
 
 /** What the sender needs of its lane. */
 export interface SenderHost {
@@ -70,7 +70,8 @@ export class Sender {
     if (events.hasListeners('request-start')) {
       events.emit('request-start', { destination: this.#s.name, attempt: item.attempts });
     }
-    containedSend(this.#s.sink, item.message.payload, this.#s.sendTimeoutMs, clock, this.#close.signal)
+    const { sink, sendTimeoutMs } = this.#s;
+    containedSend((ctx) => sink.send(item.message.payload, ctx), sendTimeoutMs, clock, this.#close.signal)
       .then((result) => {
         this.#inFlight--;
         try {
@@ -81,6 +82,27 @@ export class Sender {
         this.#host.pump();
       })
       .catch((error: unknown) => this.#c.report(error, { destination: this.#s.name, phase: 'send' }));
+  }
+
+  /**
+   * Sends the sink's ping as the breaker's probe (a cheap request that posts nothing): no batch is
+   * sent, so none spends an attempt on a destination that is still down.
+   */
+  ping(ping: NonNullable<LaneSettings['sink']['ping']>): void {
+    this.#inFlight++;
+    containedSend(ping, this.#s.sendTimeoutMs, this.#c.clock, this.#close.signal)
+      .then((result) => {
+        this.#inFlight--;
+        const { breaker, limiter } = this.#s;
+        const s = settlePing(result, this.#s);
+        if (s.breaker === 'success') breaker.onSuccess();
+        else if (s.breaker === 'failure') breaker.onFailure();
+        else breaker.releaseProbe();
+        if (s.outcome === 'paused') limiter.pauseFor(s.waitMs);
+        if (s.outcome === 'gone' && !result.ok) this.#host.disable(result.error);
+        this.#host.pump();
+      })
+      .catch((error: unknown) => this.#c.report(error, { destination: this.#s.name, phase: 'ping' }));
   }
 
   #settle(item: OutboxItem, result: SendResult, latencyMs: number, probe: boolean): void {

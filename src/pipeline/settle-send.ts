@@ -84,3 +84,24 @@ export function settleSend(
     }
   }
 }
+
+/** What a recovery ping's result means: the breaker's verdict, and a pause when it was rate limited. */
+export type PingSettlement =
+  | { readonly outcome: 'answered' | 'failed'; readonly breaker: 'success' | 'failure' }
+  | { readonly outcome: 'paused'; readonly breaker: 'release'; readonly waitMs: number }
+  | { readonly outcome: 'gone'; readonly breaker: 'release' };
+
+/** Decides what a ping's result means (a 429 proves the destination up but asks us to wait). */
+export function settlePing(result: SendResult, rules: SettleRules): PingSettlement {
+  if (result.ok) return { outcome: 'answered', breaker: 'success' };
+  if (result.kind === 'gone') return { outcome: 'gone', breaker: 'release' };
+  if (result.kind === 'retryable' && result.error.code === 'ERR_RATE_LIMITED') {
+    const asked = result.retryAfterMs ?? result.error.retryAfterMs ?? rules.defaultRateLimitWaitMs;
+    return {
+      outcome: 'paused',
+      breaker: 'release',
+      waitMs: capRetryAfter(asked, rules.retryAfterCapMs).waitMs,
+    };
+  }
+  return { outcome: 'failed', breaker: 'failure' };
+}

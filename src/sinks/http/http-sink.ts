@@ -10,7 +10,7 @@ import type { EventRecord } from '../../core/event.js';
 import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
 import { classifyResponse, retryableStatus, type StatusRetryOptions } from './classify.js';
-import { type HttpProbeOptions, probeHttp } from './http-probe.js';
+import { type HttpProbeOptions, pingHttp, probeHttp } from './http-probe.js';
 import { HttpTransport, type HttpTransportOptions } from './transport.js';
 
 const gzip = promisify(gzipCallback);
@@ -81,6 +81,8 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
       if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
       return classifyResponse(outcome.response, clock.now(), retryable);
     },
+    ping: (ctx) =>
+      pingHttp(transport, options.url, options.probe, options.headers ?? {}, ctx.signal, () => clock.now()),
     async probe(ctx: SendContext): Promise<ProbeOutcome> {
       if (!options.probe) {
         return { status: 'skipped', detail: 'no probe configured (set probe, e.g. { "url": "/health" })' };
