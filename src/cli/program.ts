@@ -206,7 +206,7 @@ function withFilters(command: Command): Command {
     .option('--since <when>', 'only entries since a duration ago (30m, 2h, 7d) or a date (2026-11-20)')
     .option(
       '--reason <reason>',
-      'only this reason (records: overflow, shutdown, breaker-open, durable, replay; dead letters: rejected, destination_gone, retries_exhausted, format_failed)',
+      'only this reason (records: overflow, shutdown, breaker-open, durable, replay; dead letters: rejected, destination_gone, retries_exhausted, format_failed, circuit_open)',
     );
 }
 

@@ -144,6 +144,13 @@ export const configSchema = z
           message: `no destination named "${d.fallback}"`,
         });
       }
+      if (d.fallbackOn !== undefined && d.fallback === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'fallbackOn'],
+          message: 'needs a fallback: name the destination that receives the records',
+        });
+      }
       if (d.queue?.overflow === 'spool' && !config.spool) {
         ctx.addIssue({
           code: 'custom',

@@ -91,6 +91,8 @@ export const commonDestinationShape = {
   sendTimeoutMs: positiveInt.optional(),
   maxEventAgeMs: positiveInt.optional(),
   fallback: z.string().optional(),
+  /** When the fallback receives records: when the circuit opens, when they are dead-lettered, or both. */
+  fallbackOn: z.enum(['both', 'circuit-open', 'dead-letter']).optional(),
   /** Cooldowns per fingerprint and storm digests; `false` sends every event as it comes. */
   noise: z
     .union([

@@ -94,6 +94,8 @@ function build(
     sink,
     prepare: context.prepare,
     fallback: destination.fallback,
+    fallbackOn: destination.fallbackOn,
+    minLevel: destination.minLevel,
     maxQueueItems: destination.queue?.maxItems ?? LANE_DEFAULTS.maxQueueItems,
     maxQueueBytes: destination.queue?.maxBytes ?? LANE_DEFAULTS.maxQueueBytes,
     overflow: destination.queue?.overflow ?? LANE_DEFAULTS.overflow,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { EventRecord } from '../core/event.js';
-import type { OffpathError } from '../resilience/errors.js';
+import { CircuitOpenError, type OffpathError } from '../resilience/errors.js';
 import type { DeliveryLedger, From } from './delivery-ledger.js';
 import type { LaneNoise } from './lane-policies.js';
 import { LaneQueue, type QueueEntry, toParcel } from './lane-queue.js';
@@ -54,6 +54,10 @@ export class Admission {
       this.shutdown(parcel, 'arrival');
       return;
     }
+    if (this.#host.state === 'active' && this.handsOff()) {
+      this.handOff(parcel, 'arrival', 0);
+      return;
+    }
     const spillAs = this.#host.state === 'active' ? this.#spillReason() : undefined;
     if (spillAs && this.#ledger.spill(parcel, 'arrival', spillAs)) return;
     this.#admit({ record, bytes }, parcel, 'arrival');
@@ -79,6 +83,17 @@ export class Admission {
   /** Closes every open digest window now (at shutdown, or when the destination is gone). */
   flushNoise(): void {
     this.#noise?.flush();
+  }
+
+  /** True while the circuit is open and the destination hands what it gets to its fallback. */
+  handsOff(): boolean {
+    return this.#s.handOffWhenOpen === true && this.#s.breaker.state === 'open';
+  }
+
+  /** Dead-letters as `circuit_open`, which hands the records to the fallback. */
+  handOff(parcel: Parcel, from: From, attempts: number): void {
+    const error = new CircuitOpenError(`the circuit of ${this.#s.name} is open: handed to its fallback`);
+    this.#ledger.deadLetter(parcel, from, 'circuit_open', attempts, error);
   }
 
   /** To the spool as `shutdown`, else dropped as `shutdown`. */

@@ -40,6 +40,11 @@ export interface LaneSettings {
   readonly limiter: LaneLimiter;
   /** Cooldowns and storm digests; undefined sends every event as it comes. */
   readonly noise?: NoiseFactory | undefined;
+  /**
+   * While the circuit is open, what the lane holds and what arrives is dead-lettered as
+   * `circuit_open` (and so handed to the fallback) instead of waiting. @default false
+   */
+  readonly handOffWhenOpen?: boolean | undefined;
 }
 
 /** What the lanes of one pipeline share. */

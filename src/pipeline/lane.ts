@@ -174,6 +174,9 @@ export class Lane {
   /** Every decision to send is taken here: what is due, the limiter, the retry budget, the breaker. */
   #step(): void {
     const { limiter, breaker, retryBudget } = this.#s;
+    // An open circuit hands what the lane holds to the fallback rather than let it wait.
+    if (this.#in.handsOff())
+      this.#settleHeld((parcel, from, attempts) => this.#in.handOff(parcel, from, attempts));
     let retries = true;
     while (this.#state === 'active' && this.#out.inFlight < this.#s.concurrency) {
       const now = this.#c.clock.now();
@@ -207,9 +210,9 @@ export class Lane {
         this.#out.ping((ctx) => ping.call(this.#s.sink, ctx));
         continue;
       }
-      if (item.failures > 0 && !retryBudget.tryAcquireRetry()) {
+      // A probe is one request at a time by the breaker's own rule: the retry budget is for the rest.
+      if (!gate.probe && item.failures > 0 && !retryBudget.tryAcquireRetry()) {
         // The retry budget is spent: a dead destination must not turn into a retry storm.
-        if (gate.probe) breaker.releaseProbe();
         this.#wake.within(BUDGET_RECHECK_MS);
         retries = false;
         continue;
@@ -269,15 +272,15 @@ export class Lane {
     if (error && this.#c.events.hasListeners('destination-disabled')) {
       this.#c.events.emit('destination-disabled', { destination: this.name, error });
     }
-    this.#settleHeld((parcel, from) => this.ledger.deadLetter(parcel, from, 'destination_gone', 0, error));
+    this.#settleHeld((parcel, from, n) => this.ledger.deadLetter(parcel, from, 'destination_gone', n, error));
     this.#checkIdle();
   }
 
   /** Hands everything held in memory and not in flight to `settle`, in send order. */
-  #settleHeld(settle: (parcel: Parcel, from: Stage) => void): void {
-    for (const item of this.#outbox.drain()) settle(item, item.stage);
+  #settleHeld(settle: (parcel: Parcel, from: Stage, attempts: number) => void): void {
+    for (const item of this.#outbox.drain()) settle(item, item.stage, item.attempts);
     const entries = this.#in.queue.drain();
-    if (entries.length > 0) settle(toParcel(entries), 'queued');
+    if (entries.length > 0) settle(toParcel(entries), 'queued', 0);
   }
 
   /** Nothing to wait for: nothing in memory, or the lane no longer sends. Merged events wait for their window. */

@@ -16,8 +16,16 @@ export type DropReason =
   | 'spool_failed'
   | 'spool_full';
 
-/** Why a delivery was dead-lettered. */
-export type DeadLetterReason = 'rejected' | 'destination_gone' | 'retries_exhausted' | 'format_failed';
+/**
+ * Why a delivery was dead-lettered. `circuit_open`: the destination's circuit was open and the
+ * delivery was handed to its fallback.
+ */
+export type DeadLetterReason =
+  | 'rejected'
+  | 'destination_gone'
+  | 'retries_exhausted'
+  | 'format_failed'
+  | 'circuit_open';
 
 /** Counters of one ledger. */
 export interface LedgerSnapshot {

@@ -9,11 +9,11 @@ import { isLevel, type Level, levelRank } from '../core/level.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents, RefuseReason } from './events.js';
+import { type FallbackSpec, Fallbacks, type Handover } from './fallbacks.js';
 import { Intake } from './intake.js';
 import { Lane } from './lane.js';
 import type { LaneContext, LaneSettings } from './lane-settings.js';
 import { type LedgerSnapshot, sumLedgers, Tally } from './ledger.js';
-import type { Parcel } from './parcel.js';
 import type { RouteDecision } from './router.js';
 import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
 import type { SpoolLoss, SpoolPort } from './spool-port.js';
@@ -21,12 +21,10 @@ import type { SpoolLoss, SpoolPort } from './spool-port.js';
 /** How often records waiting in the spool are fed back to lanes with room. */
 const FEED_INTERVAL_MS = 200;
 
-/** How one destination's records are prepared and where its failures go. */
-export interface LaneSpec extends LaneSettings {
+/** How one destination's records are prepared and where what it cannot deliver goes. */
+export interface LaneSpec extends LaneSettings, FallbackSpec {
   /** Redaction (or any last transformation) for this destination. */
   readonly prepare: (record: EventRecord) => EventRecord;
-  /** Destination that receives what this one dead-letters. */
-  readonly fallback?: string;
 }
 
 /** Resolved engine settings. */
@@ -74,6 +72,7 @@ export class Pipeline {
   readonly #unrouted = new Tally();
   readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
   readonly #self: SelfMonitor;
+  readonly #fallbacks: Fallbacks;
   #inSlice = false;
   #refused = 0;
   #emitted = 0;
@@ -92,10 +91,12 @@ export class Pipeline {
       () => settings.clock.now(),
       () => queueMicrotask(() => this.#announceShedding()),
     );
+    this.#fallbacks = new Fallbacks(settings.lanes);
     const context = this.#laneContext();
     for (const spec of settings.lanes) {
       this.#specs.set(spec.name, spec);
-      this.#lanes.set(spec.name, new Lane(spec, context));
+      const handOffWhenOpen = this.#fallbacks.whenOpen(spec.name);
+      this.#lanes.set(spec.name, new Lane({ ...spec, handOffWhenOpen }, context));
     }
     if (settings.spool) {
       settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
@@ -399,18 +400,15 @@ export class Pipeline {
         if (!this.#inSlice) this.#self.recordWork(ms);
       },
       delivered: (records) => this.#self.recordOut(records),
-      forward: (from, parcel) => this.#forward(from, parcel),
+      forward: (from, parcel, reason) => this.#forward(this.#fallbacks.route(from, parcel, reason)),
     };
   }
 
-  /** What a destination dead-letters goes on to its fallback, with its real bytes. */
-  #forward(from: string, parcel: Parcel): void {
-    const fallback = this.#specs.get(from)?.fallback;
-    const target = fallback === undefined ? undefined : this.#lanes.get(fallback);
+  /** Records a destination could not deliver go on to its fallback, with their real bytes. */
+  #forward(handover: Handover | undefined): void {
+    const target = handover && this.#lanes.get(handover.to);
     if (!target) return;
-    parcel.records.forEach((r, i) => {
-      target.accept(r, parcel.sizes[i] ?? 0);
-    });
+    for (const { record, bytes } of handover.records) target.accept(record, bytes);
     this.#enforceBudget();
   }
 }

@@ -159,8 +159,10 @@ describe('fallback destinations', () => {
     const offpath = createOffpath({
       destinations: [
         { name: 'ops', type: 'discord', url: hook!.url, fallback: 'disk', noise: false },
-        { name: 'disk', type: 'file', path: join(dir, 'fallback.ndjson'), minLevel: 'critical' },
+        { name: 'disk', type: 'file', path: join(dir, 'fallback.ndjson') },
       ],
+      // Only what ops cannot deliver reaches the file.
+      routes: [{ destinations: ['ops'] }],
     });
     for (let i = 0; i < 3; i++) offpath.emit({ level: 'error', message: `lost ${i}` });
     await offpath.flush();
