@@ -95,6 +95,8 @@ export const configSchema = z
     service: z.string().max(80).optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
     routes: z.array(routeSchema).optional(),
+    /** `critical` events reach every enabled destination whatever the routes say (default true). */
+    criticalBypass: z.boolean().optional(),
     limits: z
       .object({
         intakeCapacity: positiveInt.optional(),

@@ -153,7 +153,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const route = compileRouter(
     valid.routes,
     valid.destinations.filter((d) => d.enabled !== false),
-    random,
+    { random, criticalBypass: valid.criticalBypass },
   );
 
   const spool = valid.spool
