@@ -20,7 +20,14 @@ import { ConfigError } from '../resilience/errors.js';
 import { RateLimiter } from '../resilience/rate-limiter.js';
 import { RetryBudget } from '../resilience/retry-budget.js';
 import { RetryPolicy, type RetryPolicyOptions, retryPresets } from '../resilience/retry-policy.js';
-import { BREAKER_SCHEDULE, CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
+import { withoutUndefined } from '../resilience/validate.js';
+import {
+  BREAKER_SCHEDULE,
+  CHAT_NOISE_DEFAULTS,
+  CHAT_TYPES,
+  LANE_DEFAULTS,
+  RETRY_BUDGET,
+} from './defaults.js';
 
 /** One validated destination. */
 export type DestinationConfig = ValidConfig['destinations'][number];
@@ -108,7 +115,11 @@ function build(
     retryAfterCapMs: context.retryAfterCapMs,
     defaultRateLimitWaitMs: LANE_DEFAULTS.defaultRateLimitWaitMs,
     retry: new RetryPolicy({ ...destinationRetry(destination), random, clock }),
-    retryBudget: new RetryBudget({ ...destination.retryBudget, clock }),
+    retryBudget: new RetryBudget({
+      ...RETRY_BUDGET,
+      ...withoutUndefined(destination.retryBudget ?? {}),
+      clock,
+    }),
     breaker: new CircuitBreaker({ ...destinationBreaker(destination), clock, random }),
     limiter: new RateLimiter({
       limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
