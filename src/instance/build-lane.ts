@@ -121,9 +121,11 @@ function build(
       clock,
     }),
     breaker: new CircuitBreaker({ ...destinationBreaker(destination), clock, random }),
+    // Several requests can be in flight: count each from its answer, which is exact for any number.
     limiter: new RateLimiter({
       limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
       clock,
+      countFromAnswers: true,
     }),
   };
 }
