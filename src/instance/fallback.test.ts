@@ -163,6 +163,25 @@ describe('fallback destinations', () => {
     check();
   });
 
+  it('are waited for by flush(), although their records arrive after their own flush began', async () => {
+    const [primary, disk] = [memorySink(), memorySink()];
+    // Both take a little real time per send, as a network or a file would: the primary's failure comes
+    // after every lane's flush has begun, and the fallback is still sending when the primary is idle.
+    const later = (result: SendResult) => () =>
+      new Promise<SendResult>((resolve) => setTimeout(() => resolve(result), 20));
+    primary.respondWith(later(fail503));
+    disk.respondWith(later({ ok: true }));
+    const { offpath, check } = setup([
+      dest('primary', primary, { fallback: 'disk', breaker: { failureThreshold: 1 } }),
+      dest('disk', disk),
+    ]);
+    for (const m of ['a', 'b', 'c']) offpath.emit({ message: m });
+    const result = await offpath.flush();
+    expect(result).toEqual({ complete: true, pending: 0, cutOff: 0 });
+    expect(messages(disk)).toEqual(['a', 'b', 'c']);
+    check();
+  });
+
   it('refuse to form a loop', () => {
     const loop = [
       dest('primary', memorySink(), { fallback: 'b' }),

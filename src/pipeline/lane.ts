@@ -12,6 +12,7 @@ import { Admission } from './admission.js';
 import { Alarm } from './alarm.js';
 import { packMessages, takeBatch } from './batcher.js';
 import { DeliveryLedger, type Stage } from './delivery-ledger.js';
+import { IdleWaiters } from './idle-waiters.js';
 import { toParcel } from './lane-queue.js';
 import type { LaneContext, LaneSettings, LaneState } from './lane-settings.js';
 import { Outbox, type OutboxItem } from './outbox.js';
@@ -32,7 +33,7 @@ export class Lane {
   readonly #wake: Alarm;
   readonly #batchTimer: Alarm;
   readonly #out: Sender;
-  readonly #idleWaiters: Array<() => void> = [];
+  readonly #idleWaiters = new IdleWaiters();
   #state: LaneState = 'active';
   #disabledBy: OffpathError | undefined;
   #flushing = 0;
@@ -80,6 +81,11 @@ export class Lane {
     return queued === undefined || (batched !== undefined && batched < queued) ? batched : queued;
   }
 
+  /** True while the lane still sends: it holds records in memory and is active. */
+  get busy(): boolean {
+    return !this.#idle();
+  }
+
   /** Lowest level rank held in the queue (for global shedding), -1 when empty. */
   lowestRank(): number {
     return this.#in.queue.lowestRank();
@@ -117,15 +123,7 @@ export class Lane {
     this.#flushing++;
     try {
       this.pump();
-      if (this.#idle()) return;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        signal.addEventListener('abort', done, { once: true });
-        this.#idleWaiters.push(done);
-      });
+      if (!this.#idle()) await this.#idleWaiters.wait(signal);
     } finally {
       this.#flushing--;
     }
@@ -289,6 +287,6 @@ export class Lane {
   }
 
   #checkIdle(): void {
-    if (this.#idleWaiters.length > 0 && this.#idle()) for (const done of this.#idleWaiters.splice(0)) done();
+    this.#idleWaiters.release(() => this.#idle());
   }
 }

@@ -179,11 +179,11 @@ export class Pipeline {
       this.#processSlice();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
-    // Records waiting in the spool were accepted too: feed them and wait again until none can move.
-    while (!signal.aborted && this.#feed() > 0) {
-      await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
-    }
+    const lanes = [...this.#lanes.values()];
+    // A lane can hand records to a fallback whose own flush had already ended, and records waiting in
+    // the spool were accepted too: wait again until nothing is held in memory and none can move.
+    do await Promise.all(lanes.map((lane) => lane.flush(signal, final)));
+    while (!signal.aborted && (lanes.some((lane) => lane.busy) || this.#feed() > 0));
   }
 
   /** Flushes until `signal` aborts, then closes every lane. Idempotent. */
