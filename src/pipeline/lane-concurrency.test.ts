@@ -4,14 +4,14 @@ import { record } from '../../test/helpers/records.js';
 import type { SendResult } from '../core/sink.js';
 import { RateLimitedError, ServerError } from '../resilience/errors.js';
 import { memorySink } from '../sinks/memory-sink.js';
-import type { ManualClock } from '../testing/manual-clock.js';
+import { ManualClock } from '../testing/manual-clock.js';
 
-/** A sink that answers after `latencyMs` of virtual time, failing the sends listed in `failing`. */
-function slowSink(
-  clock: () => ManualClock,
-  latencyMs: number,
-  answer: (n: number) => SendResult = () => ({ ok: true }),
-) {
+/**
+ * A lane of concurrency 3 on a sink that answers after `latencyMs` of virtual time, `answer(n)` for its
+ * n-th send; `seen` says how many sends were in flight at most and when each went.
+ */
+function setup(answer: (n: number) => SendResult = () => ({ ok: true }), latencyMs = 10) {
+  const clock = new ManualClock(0);
   const sink = memorySink({ maxBatchSize: 10, concurrency: 3 });
   let n = 0;
   let inFlight = 0;
@@ -20,23 +20,20 @@ function slowSink(
     const call = ++n;
     inFlight++;
     seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
-    seen.sendTimes.push(clock().now());
+    seen.sendTimes.push(clock.now());
     return new Promise<SendResult>((resolve) =>
-      clock().setTimeout(() => {
+      clock.setTimeout(() => {
         inFlight--;
         resolve(answer(call));
       }, latencyMs),
     );
   });
-  return { sink, seen };
+  return { ...makeLane(sink, { clock, maxQueueItems: 1_000 }), sink, seen };
 }
 
 describe('Lane with several sends in flight', () => {
   it('keeps up to its concurrency in flight and delivers every record once', async () => {
-    let clockRef: ManualClock | undefined;
-    const { sink, seen } = slowSink(() => clockRef!, 100);
-    const { lane, clock, check } = makeLane(sink, { maxQueueItems: 1_000 });
-    clockRef = clock;
+    const { lane, clock, check, sink, seen } = setup(undefined, 100);
     for (let i = 0; i < 95; i++) lane.accept(record({ time: 0 }), 10);
     await clock.advanceAsync(2_000);
     expect(seen.maxInFlight).toBe(3);
@@ -47,19 +44,12 @@ describe('Lane with several sends in flight', () => {
   });
 
   it('a failed batch waits for its own backoff while the next batches go', async () => {
-    let clockRef: ManualClock | undefined;
     const fail: SendResult = {
       ok: false,
       kind: 'retryable',
       error: new ServerError('503', { statusCode: 503 }),
     };
-    const { sink } = slowSink(
-      () => clockRef!,
-      10,
-      (n) => (n === 1 ? fail : { ok: true }),
-    );
-    const { lane, clock, check } = makeLane(sink, { maxQueueItems: 1_000 });
-    clockRef = clock;
+    const { lane, clock, check, sink } = setup((n) => (n === 1 ? fail : { ok: true }));
     const first = record({ time: 0 });
     lane.accept(first, 10);
     await clock.advanceAsync(20);
@@ -74,20 +64,13 @@ describe('Lane with several sends in flight', () => {
   });
 
   it('a Retry-After still pauses the whole destination', async () => {
-    let clockRef: ManualClock | undefined;
     const limited: SendResult = {
       ok: false,
       kind: 'retryable',
       error: new RateLimitedError('429', { statusCode: 429 }),
       retryAfterMs: 5_000,
     };
-    const { sink, seen } = slowSink(
-      () => clockRef!,
-      10,
-      (n) => (n === 1 ? limited : { ok: true }),
-    );
-    const { lane, clock, check } = makeLane(sink, { maxQueueItems: 1_000 });
-    clockRef = clock;
+    const { lane, clock, check, sink, seen } = setup((n) => (n === 1 ? limited : { ok: true }));
     lane.accept(record({ time: 0 }), 10);
     await clock.advanceAsync(20);
     for (let i = 0; i < 30; i++) lane.accept(record({ time: 0 }), 10);

@@ -11,23 +11,21 @@ function deadLetters(offpath: ReturnType<typeof createOffpath>) {
   return seen;
 }
 
+/** A collector emulator and one HTTP destination on it, one request at a time, retried quickly. */
+async function collectorDestination(retry: Record<string, unknown>) {
+  const collector = await track(startCollectorEmulator());
+  const offpath = createOffpath({
+    destinations: [
+      { name: 'c', type: 'http', url: collector.url, concurrency: 1, retry, batch: { maxDelayMs: 5 } },
+    ],
+  });
+  onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
+  return { collector, offpath, dead: deadLetters(offpath) };
+}
+
 describe('retryableStatusCodes reach the sinks', () => {
   it('HTTP: a status in the list is retried, one outside it is dead-lettered as rejected at once', async () => {
-    const collector = await track(startCollectorEmulator());
-    const offpath = createOffpath({
-      destinations: [
-        {
-          name: 'c',
-          type: 'http',
-          url: collector.url,
-          concurrency: 1,
-          retry: { ...fast, retryableStatusCodes: [418] },
-          batch: { maxDelayMs: 5 },
-        },
-      ],
-    });
-    onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
-    const dead = deadLetters(offpath);
+    const { collector, offpath, dead } = await collectorDestination({ ...fast, retryableStatusCodes: [418] });
     collector.faults.failNext(2, 418);
     offpath.emit({ message: 'teapot' });
     await offpath.flush({ timeoutMs: 5_000 });
@@ -41,21 +39,7 @@ describe('retryableStatusCodes reach the sinks', () => {
   });
 
   it('HTTP: by default 5xx are retried and other 4xx are not', async () => {
-    const collector = await track(startCollectorEmulator());
-    const offpath = createOffpath({
-      destinations: [
-        {
-          name: 'c',
-          type: 'http',
-          url: collector.url,
-          concurrency: 1,
-          retry: fast,
-          batch: { maxDelayMs: 5 },
-        },
-      ],
-    });
-    onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
-    const dead = deadLetters(offpath);
+    const { collector, offpath, dead } = await collectorDestination(fast);
     collector.faults.failNext(1, 520);
     collector.faults.failNext(1, 422);
     offpath.emit({ message: 'a' });
