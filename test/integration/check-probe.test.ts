@@ -83,7 +83,8 @@ describe('offpath check --probe against the emulators', () => {
       { name: 'local', type: 'console' },
     ]);
 
-    const { out, err, code } = await runCheck('--config', file, '--probe', '--timeout', '400');
+    // Long enough for eleven probes in parallel on a loaded machine; the silent server still times out.
+    const { out, err, code } = await runCheck('--config', file, '--probe', '--timeout', '2000');
 
     expect(err).toBe('');
     expect(code).toBe(3);
@@ -137,7 +138,7 @@ describe('offpath check --probe against the emulators', () => {
     expect(row('collector-noprobe')).toMatchObject({ status: 'skipped' });
     expect(row('hangs')).toMatchObject({
       status: 'unreachable',
-      detail: 'no answer: timed out after 400 ms',
+      detail: 'no answer: timed out after 2000 ms',
     });
     expect(row('local')).toMatchObject({
       target: 'stderr',
