@@ -76,6 +76,8 @@ function checkUrl(url: unknown): Omit<ConfigIssue, 'path'> | undefined {
     return { message: 'is required', hint: 'the full URL, such as "https://api.example.com/x"' };
   let parsed: URL;
   try {
+    // "localhost:3000/x" parses as the scheme "localhost:": an absolute URL has "scheme://".
+    if (!/^[a-z][a-z\d+.-]*:\/\//i.test(url)) throw new TypeError('no scheme');
     parsed = new URL(url);
   } catch {
     return {
