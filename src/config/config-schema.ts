@@ -116,7 +116,8 @@ export const configSchema = z
     routes: z.array(routeSchema).optional(),
     limits: z
       .object({
-        intakeCapacity: positiveInt.optional(),
+        /** Preallocated at start (two slots per event), hence the ceiling. */
+        intakeCapacity: positiveInt.max(1_000_000).optional(),
         memoryBudgetBytes: positiveInt.optional(),
         retryAfterCapMs: positiveInt.optional(),
         sliceMs: z.number().positive().optional(),
