@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSpool } from '../../src/spool/open-spool.js';
-import { type DiscordEmulator, startDiscordEmulator } from '../../src/testing/index.js';
+import {
+  type DiscordEmulator,
+  type SlackEmulator,
+  startDiscordEmulator,
+  startSlackEmulator,
+} from '../../src/testing/index.js';
 import { closedPort } from '../helpers/cleanups.js';
 import { type ChildRun, inBatches, runCliChild } from '../helpers/run-node.js';
 
@@ -76,6 +81,8 @@ const TABLE: Readonly<Record<string, readonly Row[]>> = {
   send: [
     { args: ['send', '--to', 'ops', '--config', '$SEND'], code: 0, says: 'test message delivered' },
     { args: ['send', '--to', 'gone', '--config', '$SEND'], code: 3, says: 'Unknown Webhook' },
+    { args: ['send', '--to', 'slack', '--config', '$SEND'], code: 0, says: 'test message delivered' },
+    { args: ['send', '--to', 'slack-revoked', '--config', '$SEND'], code: 3, says: 'no_service' },
     {
       args: ['send', '--to', 'down', '--config', '$SEND', '--timeout', '3000'],
       code: 3,
@@ -116,6 +123,7 @@ const TABLE: Readonly<Record<string, readonly Row[]>> = {
 
 let root: string;
 let discord: DiscordEmulator;
+let slack: SlackEmulator;
 let taken: Server;
 const fixtures: Record<string, string> = {};
 const results = new Map<Row, ChildRun>();
@@ -128,6 +136,10 @@ beforeAll(async () => {
   const [hook] = discord.webhooks();
   const gone = discord.createWebhook({ name: 'gone' });
   discord.deleteWebhook(gone.id);
+  slack = await startSlackEmulator();
+  const [slackHook] = slack.webhooks();
+  const revoked = slack.createWebhook({ channel: '#old' });
+  slack.revokeWebhook(revoked.url);
   const downPort = await closedPort();
   taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -158,6 +170,8 @@ beforeAll(async () => {
           { name: 'ops', type: 'discord', url: hook!.url },
           { name: 'gone', type: 'discord', url: gone.url },
           { name: 'down', type: 'discord', url: `http://127.0.0.1:${downPort}/api/webhooks/1/x` },
+          { name: 'slack', type: 'slack', url: slackHook!.url },
+          { name: 'slack-revoked', type: 'slack', url: revoked.url },
         ],
       }),
     ),
@@ -194,6 +208,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await discord?.close();
+  await slack?.close();
   await new Promise<void>((resolve) => (taken ? taken.close(() => resolve()) : resolve()));
   rmSync(root, { recursive: true, force: true });
 });
@@ -218,5 +233,9 @@ describe('exit codes', () => {
     const messages = discord.messages(hook!.id);
     expect(messages).toHaveLength(1);
     expect(JSON.stringify(messages[0]?.embeds)).toContain('offpath test message');
+    // The only check a Slack webhook allows: one real message, on the live hook alone.
+    expect(slack.messages().map((m) => m.displayText)).toEqual([
+      expect.stringContaining('offpath test message'),
+    ]);
   });
 });
