@@ -9,7 +9,8 @@ import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
 import { compileTextPattern } from '../redact/redactor.js';
 import { destinationSchema } from './destination-schema.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 
 const statusClass = z.union([

@@ -8,7 +8,8 @@ import { isDiscordWebhookUrl } from '../sinks/discord/discord-send.js';
 import { isSlackWebhookUrl } from '../sinks/slack/slack-send.js';
 import { templateProblem } from '../sinks/template/message-template.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 

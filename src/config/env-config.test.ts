@@ -41,7 +41,7 @@ describe('env-only config', () => {
       }),
     ).toEqual([
       'OFFPATH_SERVICE: expected a string of at most 80 characters, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."',
-      'OFFPATH_MIN_LEVEL: must be one of trace, debug, info, warn, error, critical',
+      'OFFPATH_MIN_LEVEL: expected one of trace, debug, info, warn, error, critical, got "loud"',
       'OFFPATH_DISCORD_URL: must be an absolute http(s) URL',
       'OFFPATH_TELEGRAM_TOKEN: must look like 123456:ABC-DEF (the token BotFather gave you)',
       'OFFPATH_TELEGRAM_CHAT_ID: must be a numeric id or @channelname',

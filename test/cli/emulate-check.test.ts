@@ -1,17 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCliChild } from '../helpers/run-node.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
 /** Starts `offpath emulate ...` and resolves once it printed its read-back URL. */
 function startEmulateChild(args: readonly string[]) {
-  const child = spawn(process.execPath, ['--import', tsx, CLI, 'emulate', ...args], { stdio: 'pipe' });
+  const child = spawn(process.execPath, [CLI, 'emulate', ...args], { stdio: 'pipe' });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

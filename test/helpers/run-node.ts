@@ -1,16 +1,16 @@
 /**
  * Runs the real CLI, or a script under zero-code mode, as a child process, from any working
- * directory (the TypeScript loader is passed by path, so it resolves outside the repository too).
+ * directory. They run the sources compiled by the global setup (build-for-children.ts), as plain
+ * JavaScript, the way users run the package.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { TEST_BUILD } from './build-for-children.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** The CLI's entry point, as users run it. */
-export const CLI = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
+export const CLI = join(TEST_BUILD, 'cli', 'bin.js');
 /** The zero-code entry point (`offpath/register`). */
-export const REGISTER = fileURLToPath(new URL('../../src/register.ts', import.meta.url));
+export const REGISTER = join(TEST_BUILD, 'register.js');
 
 /** What a child process printed and how it ended. */
 export interface ChildRun {
@@ -29,11 +29,11 @@ export interface RunNodeOptions {
   readonly timeoutMs?: number;
 }
 
-/** `node --import tsx ...args`; resolves when the child exits. */
+/** `node ...args`; resolves when the child exits. */
 export function runNode(args: readonly string[], options: RunNodeOptions = {}): Promise<ChildRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) delete env[k];
-  const child = spawn(process.execPath, ['--import', tsx, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -79,7 +79,7 @@ describe('offpath check --probe against the emulators', () => {
       { name: 'local', type: 'console' },
     ]);
 
-    const { out, err, code } = await runCheck('--config', file, '--probe', '--timeout', '400');
+    const { out, err, code } = await runCheck('--config', file, '--probe', '--timeout', '2000');
 
     expect(err).toBe('');
     expect(code).toBe(3);
@@ -133,7 +133,7 @@ describe('offpath check --probe against the emulators', () => {
     expect(row('collector-noprobe')).toMatchObject({ status: 'skipped' });
     expect(row('hangs')).toMatchObject({
       status: 'unreachable',
-      detail: 'no answer: timed out after 400 ms',
+      detail: 'no answer: timed out after 2000 ms',
     });
     expect(row('local')).toMatchObject({
       target: 'stderr',
