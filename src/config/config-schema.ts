@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
 import { destinationSchema } from './destination-schema.js';
+import { serverSchema } from './server-schema.js';
 
 const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
 const positiveInt = z.number().int().positive();
@@ -122,6 +123,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** How `offpath serve` listens (docs/SERVE.md). */
+    server: serverSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -63,6 +63,7 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
     'spool',
     'closeTimeoutMs',
     'handleSignals',
+    'server',
   ];
   if (path.length === 0) return top;
   const destination = [

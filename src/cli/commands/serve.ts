@@ -1,0 +1,92 @@
+/**
+ * `offpath serve [--config FILE] [--host H] [--port P]`: runs the relay in the foreground until
+ * SIGTERM or SIGINT (drain, flush, spool the rest, exit 0); SIGHUP reloads the config file. Without a
+ * config file it runs the embedded defaults (console destination, durable spool in the data dir).
+ * @module
+ */
+import type { ValidConfig } from '../../config/config-schema.js';
+import { findConfigFile, loadConfigFile } from '../../config/load-config-file.js';
+import { validateConfig } from '../../config/validate-config.js';
+import { embeddedConfig, SERVE_DEFAULTS } from '../../relay/serve-defaults.js';
+import { startRelay } from '../../relay/start-relay.js';
+import { isOffpathError } from '../../resilience/errors.js';
+
+/** Options of the serve command. */
+export interface ServeOptions {
+  readonly config?: string | undefined;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Log lines (stderr in the CLI). */
+  readonly log: (line: string) => void;
+}
+
+/** Exit codes of `offpath serve`. */
+export const SERVE_EXIT = { ok: 0, invalidConfig: 1, usage: 2, cannotListen: 3 } as const;
+
+/** Runs the relay; resolves with the exit code once it has stopped. */
+export async function serveCommand(options: ServeOptions): Promise<number> {
+  if (
+    options.port !== undefined &&
+    (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)
+  ) {
+    options.log('offpath serve: --port must be a whole number from 0 to 65535');
+    return SERVE_EXIT.usage;
+  }
+  const path = options.config ?? findConfigFile();
+  const env = options.env ?? process.env;
+  const load = (): ValidConfig =>
+    path ? loadConfigFile(path, env) : validateConfig(embeddedConfig(SERVE_DEFAULTS.dataDir));
+  let config: ValidConfig;
+  try {
+    config = load();
+  } catch (error) {
+    options.log(`offpath serve: ${message(error)}`);
+    return SERVE_EXIT.invalidConfig;
+  }
+  if (!path) {
+    // The embedded config keeps its spool in the configured data dir, when one is given by env or flag.
+    options.log(
+      `no config file: running the embedded defaults (console destination, durable spool in ${SERVE_DEFAULTS.dataDir}/)`,
+    );
+  } else {
+    options.log(`config: ${path}`);
+  }
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  try {
+    relay = await startRelay({
+      config,
+      ...(path ? { loadConfig: load } : {}),
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      env,
+      log: options.log,
+    });
+  } catch (error) {
+    options.log(`offpath serve: ${message(error)}`);
+    return isOffpathError(error) && error.code === 'ERR_CONFIG'
+      ? SERVE_EXIT.invalidConfig
+      : SERVE_EXIT.cannotListen;
+  }
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
+      options.log(`${signal} received`);
+      void relay.shutdown().then(() => resolve(SERVE_EXIT.ok));
+    };
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    const onHup = (): void => {
+      void relay.reload('SIGHUP');
+    };
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    process.on('SIGHUP', onHup);
+  });
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

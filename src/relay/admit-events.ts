@@ -1,0 +1,80 @@
+/**
+ * Where a relayed event enters the pipeline: every ingest endpoint hands its parsed events here, and
+ * only here is `emit()` called. A batch is admitted whole or not at all: when the intake has no room
+ * for all of it, or too many deliveries are still pending, the answer is 429 and nothing is accepted,
+ * so a client that retries never creates duplicates and nothing is dropped silently.
+ * @module
+ */
+import type { OffpathEvent } from '../core/event.js';
+import type { Offpath } from '../instance/create-offpath.js';
+import type { ItemError } from './parse-events.js';
+
+/** What happened to a batch. */
+export type Admission =
+  | {
+      readonly ok: true;
+      readonly accepted: number;
+      /** Events the instance refused one by one (shedding under its CPU budget, or closed). */
+      readonly refused: readonly ItemError[];
+    }
+  | { readonly ok: false; readonly retryAfterSeconds: number; readonly reason: string };
+
+/** Settings of {@link EventAdmission}. */
+export interface AdmissionOptions {
+  /** Pending deliveries above which batches are refused with 429. */
+  readonly maxPending: number;
+  /** Seconds a refused client is asked to wait. @default 1 */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Reading `stats()` costs more than a small batch: the pending count is refreshed this often. */
+const PENDING_REFRESH_MS = 20;
+
+/** Admits batches into one instance. */
+export class EventAdmission {
+  readonly #instance: Offpath;
+  readonly #o: AdmissionOptions;
+  #pending = 0;
+  #pendingAt = Number.NEGATIVE_INFINITY;
+
+  constructor(instance: Offpath, options: AdmissionOptions) {
+    this.#instance = instance;
+    this.#o = options;
+  }
+
+  /** Emits every event of the batch, or none. */
+  admit(events: ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>): Admission {
+    const retryAfterSeconds = this.#o.retryAfterSeconds ?? 1;
+    if (events.length > this.#instance.intakeRoom()) {
+      return { ok: false, retryAfterSeconds, reason: 'the intake is full' };
+    }
+    if (this.#pendingNow() + events.length > this.#o.maxPending) {
+      return {
+        ok: false,
+        retryAfterSeconds,
+        reason: `more than ${this.#o.maxPending} deliveries are pending (destinations are slower than ingest)`,
+      };
+    }
+    let accepted = 0;
+    const refused: ItemError[] = [];
+    for (const { index, event } of events) {
+      if (this.#instance.emit(event)) accepted++;
+      else
+        refused.push({
+          index,
+          message: 'refused by the pipeline (overload or shutting down); send it again later',
+        });
+    }
+    this.#pending += accepted;
+    return { ok: true, accepted, refused };
+  }
+
+  #pendingNow(): number {
+    const now = performance.now();
+    if (now - this.#pendingAt > PENDING_REFRESH_MS) {
+      this.#pending = this.#instance.stats().pending;
+      this.#pendingAt = now;
+    }
+    return this.#pending;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The ingest API: `POST /v1/events` (offpath events as JSON, a JSON array or NDJSON) and
+ * `POST /v1/logs` (OTLP/HTTP logs). Both parse, then hand their events to {@link EventAdmission}.
+ * @module
+ */
+import { Counter, type Registry } from 'prom-client';
+import { jsonReply, problem, type Reply } from '../server/reply.js';
+import type { RouteRequest } from '../server/route-table.js';
+import type { ServiceServer } from '../server/service-server.js';
+import type { EventAdmission } from './admit-events.js';
+import { decodeOtlpLogs } from './otlp-logs.js';
+import { parseEvents } from './parse-events.js';
+
+/** Most item errors listed in one answer; the count covers them all. */
+const MAX_LISTED_ERRORS = 100;
+
+/** Adds the ingest routes to `server`. */
+export function mountIngestRoutes(
+  server: ServiceServer,
+  admission: EventAdmission,
+  registry: Registry,
+): void {
+  const ingested = new Counter({
+    name: 'offpath_ingest_events_total',
+    help: 'Events received on the ingest endpoints, by endpoint and outcome (accepted, refused, throttled).',
+    labelNames: ['endpoint', 'outcome'],
+    registers: [registry],
+  });
+  const count = (endpoint: string, outcome: string, n: number): void => {
+    if (n > 0) ingested.inc({ endpoint, outcome }, n);
+  };
+
+  server.routes.add({
+    method: 'POST',
+    path: '/v1/events',
+    access: 'token',
+    handler: async (req: RouteRequest): Promise<Reply> => {
+      const body = await req.body();
+      if (!body.ok) return problem(body.status, body.message);
+      const parsed = parseEvents(body.bytes, req.headers['content-type']);
+      if (!parsed.ok) return problem(parsed.status, parsed.message);
+      const admitted = admission.admit(parsed.events);
+      if (!admitted.ok) {
+        count('/v1/events', 'throttled', parsed.events.length);
+        return problem(429, `${admitted.reason}; nothing was accepted, retry later`, {
+          'retry-after': String(admitted.retryAfterSeconds),
+        });
+      }
+      const errors = [...parsed.errors, ...admitted.refused].sort((a, b) => a.index - b.index);
+      count('/v1/events', 'accepted', admitted.accepted);
+      count('/v1/events', 'refused', errors.length);
+      return jsonReply(202, {
+        accepted: admitted.accepted,
+        refused: errors.length,
+        errors: errors.slice(0, MAX_LISTED_ERRORS),
+      });
+    },
+  });
+
+  server.routes.add({
+    method: 'POST',
+    path: '/v1/logs',
+    access: 'token',
+    handler: async (req: RouteRequest): Promise<Reply> => {
+      const body = await req.body();
+      if (!body.ok) return problem(body.status, body.message);
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') {
+        return problem(
+          415,
+          `content-type "${type || '(none)'}" is not accepted on /v1/logs: use application/json (OTLP/HTTP JSON)`,
+        );
+      }
+      let request: unknown;
+      try {
+        request = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.bytes));
+      } catch {
+        return problem(400, 'the body is not a JSON ExportLogsServiceRequest');
+      }
+      const decoded = decodeOtlpLogs(request);
+      if (!decoded.ok) return problem(400, decoded.message);
+      const admitted = admission.admit(decoded.events);
+      if (!admitted.ok) {
+        count('/v1/logs', 'throttled', decoded.events.length);
+        return problem(429, admitted.reason, { 'retry-after': String(admitted.retryAfterSeconds) });
+      }
+      const rejected = decoded.errors.length + admitted.refused.length;
+      count('/v1/logs', 'accepted', admitted.accepted);
+      count('/v1/logs', 'refused', rejected);
+      const messages = [...decoded.errors, ...admitted.refused].map((e) => `record ${e.index}: ${e.message}`);
+      messages.push(...decoded.warnings);
+      // ExportLogsServiceResponse: an empty partialSuccess means every record was accepted.
+      const partialSuccess =
+        messages.length === 0
+          ? {}
+          : { rejectedLogRecords: String(rejected), errorMessage: messages.slice(0, 20).join('; ') };
+      return jsonReply(200, { partialSuccess });
+    },
+  });
+}
