@@ -9,6 +9,7 @@ import type { RouteRequest } from '../server/route-table.js';
 import type { ServiceServer } from '../server/service-server.js';
 import type { EventAdmission } from './admit-events.js';
 import { decodeOtlpLogs } from './otlp-logs.js';
+import { decodeProtobufLogs, encodeProtobufResponse, PROTOBUF_TYPE } from './otlp-protobuf.js';
 import { parseEvents } from './parse-events.js';
 
 /** Most item errors listed in one answer; the count covers them all. */
@@ -65,17 +66,16 @@ export function mountIngestRoutes(
       const body = await req.body();
       if (!body.ok) return problem(body.status, body.message);
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') {
+      const protobuf = type === PROTOBUF_TYPE;
+      if (!protobuf && type !== 'application/json') {
         return problem(
           415,
-          `content-type "${type || '(none)'}" is not accepted on /v1/logs: use application/json (OTLP/HTTP JSON)`,
+          `content-type "${type || '(none)'}" is not accepted on /v1/logs: use application/json or ${PROTOBUF_TYPE} (OTLP/HTTP)`,
         );
       }
-      let request: unknown;
-      try {
-        request = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.bytes));
-      } catch {
-        return problem(400, 'the body is not a JSON ExportLogsServiceRequest');
+      const request = protobuf ? decodeProtobufLogs(body.bytes) : parseJson(body.bytes);
+      if (request === undefined) {
+        return problem(400, `the body is not ${protobuf ? 'a protobuf' : 'a JSON'} ExportLogsServiceRequest`);
       }
       const decoded = decodeOtlpLogs(request);
       if (!decoded.ok) return problem(400, decoded.message);
@@ -94,7 +94,20 @@ export function mountIngestRoutes(
         messages.length === 0
           ? {}
           : { rejectedLogRecords: String(rejected), errorMessage: messages.slice(0, 20).join('; ') };
-      return jsonReply(200, { partialSuccess });
+      if (!protobuf) return jsonReply(200, { partialSuccess });
+      return {
+        status: 200,
+        headers: { 'content-type': PROTOBUF_TYPE },
+        body: encodeProtobufResponse(partialSuccess),
+      };
     },
   });
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
