@@ -22,7 +22,10 @@ import { TokenSet } from '../server/token-set.js';
 import { EventAdmission } from './admit-events.js';
 import { ConfigReloader, type ReloadOutcome } from './config-reloader.js';
 import { mountIngestRoutes } from './ingest-routes.js';
+import { RecentExchanges } from './recent-exchanges.js';
 import { SERVE_DEFAULTS } from './serve-defaults.js';
+import { StatusPanels } from './status-page.js';
+import { mountStatusRoutes } from './status-routes.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -52,6 +55,8 @@ export interface Relay {
   readonly server: ServiceServer;
   /** Register more metrics on `metrics.registry`. */
   readonly metrics: MetricsRegistry;
+  /** Add sections to the status page here. */
+  readonly status: StatusPanels;
   /** The generated token file, when no token was configured. */
   readonly tokenFile: string | undefined;
   /** Re-reads the config file and applies it (see {@link ConfigReloader}); `trigger` names the cause in the log. */
@@ -85,10 +90,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
     return new TokenSet(tokens);
   };
+  let tokens = tokensOf(options.config);
   const server = new ServiceServer({
     host,
     port,
-    tokens: tokensOf(options.config),
+    tokens,
     maxBodyBytes: s.maxBodyBytes,
     headersTimeoutMs: s.headersTimeoutMs,
     requestTimeoutMs: s.requestTimeoutMs,
@@ -112,7 +118,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const reloader = new ConfigReloader({
     instance,
     load: options.loadConfig,
-    applyServer: (config) => server.setTokens(tokensOf(config)),
+    applyServer: (config) => {
+      tokens = tokensOf(config);
+      server.setTokens(tokens);
+    },
     serverRestartOnly: (current, next) => serverRestartOnly(current.server ?? {}, next.server ?? {}),
     registry: metrics.registry,
     readiness: server.readiness,
@@ -128,6 +137,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
   });
 
+  const panels = new StatusPanels();
+  const exchanges = new RecentExchanges(instance, () => clock.now());
+  if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
+
   const url = await server.listen();
   log(`offpath relay listening on ${url} (${instance.config.destinations.length} destination(s))`);
   if (tokenFile) log(`no token configured: clients authenticate with the token in ${tokenFile}`);
@@ -139,6 +152,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     server,
     metrics,
     tokenFile,
+    status: panels,
     reload: (trigger = 'API') => reloader.reload(trigger),
     shutdown: () => {
       shuttingDown ??= (async () => {
@@ -147,6 +161,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await server.drain(Math.min(closeTimeoutMs, s.requestTimeoutMs));
         const result = await instance.close({ timeoutMs: closeTimeoutMs });
         stopMetrics();
+        exchanges.close();
         await server.close();
         log(
           `stopped: ${result.complete ? 'everything delivered' : `${result.cutOff} deliveries spooled or cut off at the deadline`}`,

@@ -25,11 +25,12 @@ export interface TestRelay {
 
 /** Starts a relay; `config` is merged over a collector destination with fast batching. */
 export async function startTestRelay(
-  config: Partial<OffpathConfig> = {},
+  configOf: Partial<OffpathConfig> | ((dataDir: string) => Partial<OffpathConfig>) = {},
   options: Partial<RelayOptions> = {},
 ): Promise<TestRelay> {
   const collector = await track(startCollectorEmulator());
   const dataDir = mkdtempSync(join(tmpdir(), 'offpath-relay-'));
+  const config = typeof configOf === 'function' ? configOf(dataDir) : configOf;
   const full = validateConfig({
     destinations: [
       {
@@ -70,3 +71,8 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** A durable spool in the relay's data dir. */
+export const durableSpool = (dataDir: string): Partial<OffpathConfig> => ({
+  spool: { path: join(dataDir, 'spool.db'), durable: true },
+});
