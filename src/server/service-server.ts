@@ -84,10 +84,14 @@ export class ServiceServer {
     this.#server.maxConnections = options.maxConnections;
     // A connection that sends nothing at all is not yet "a request" to the checks above.
     this.#server.timeout = options.headersTimeoutMs + options.keepAliveTimeoutMs;
-    this.#server.on('clientError', (_error, socket) => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      else socket.destroy();
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      // Destroyed once written: a client that never reads or closes (slow loris) keeps no half-open socket.
+      if (!socket.writable) socket.destroy();
+      else
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () =>
+          socket.destroy(),
+        );
     });
   }
 
