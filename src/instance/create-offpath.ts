@@ -32,6 +32,7 @@ import {
 } from './dead-letters.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
 import { installExitHooks } from './exit-hooks.js';
+import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
 import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
 import { watchHealth } from './watch-health.js';
@@ -123,6 +124,12 @@ export interface Offpath {
    * answer 429 instead of accepting part of a batch.
    */
   intakeRoom(): number;
+  /**
+   * Resolves once every event accepted so far has been routed and, with a durable spool, committed to
+   * the spool file, so it survives a crash of the process (kill -9). Callers waiting in the same turn
+   * share one commit. Rejects only if the commit itself fails.
+   */
+  persisted(): Promise<void>;
   /** Emits a manual bug report for a caught error; false when not accepted. */
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
@@ -190,9 +197,10 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       })
     : undefined;
 
+  const intakeCapacity = valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity;
   const pipeline = new Pipeline({
     clock,
-    intakeCapacity: valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity,
+    intakeCapacity,
     memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
     sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
     normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
@@ -304,6 +312,10 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       spool ? replayDeadLetters(spool.spool, pipeline.laneNames, filter) : 0,
     deadLetters: (query = {}) => (spool ? listDeadLetters(spool.spool, pipeline.laneNames, query) : []),
     intakeRoom: () => pipeline.intakeRoom,
+    persisted: groupCommit({
+      intakeSize: () => intakeCapacity - pipeline.intakeRoom,
+      commit: () => spool?.spool.flushSync(),
+    }),
     reconfigure: (config, options) => {
       const next = validateConfig(config);
       const plan = planReconfigure(current, next);

@@ -2,7 +2,9 @@
  * Where a relayed event enters the pipeline: every ingest endpoint hands its parsed events here, and
  * only here is `emit()` called. A batch is admitted whole or not at all: when the intake has no room
  * for all of it, or too many deliveries are still pending, the answer is 429 and nothing is accepted,
- * so a client that retries never creates duplicates and nothing is dropped silently.
+ * so a client that retries never creates duplicates and nothing is dropped silently. An admitted
+ * batch is answered only once it is persisted (with a durable spool: committed to the spool file), so
+ * every event answered 202 survives a kill -9 of the relay.
  * @module
  */
 import type { OffpathEvent } from '../core/event.js';
@@ -17,7 +19,13 @@ export type Admission =
       /** Events the instance refused one by one (shedding under its CPU budget, or closed). */
       readonly refused: readonly ItemError[];
     }
-  | { readonly ok: false; readonly retryAfterSeconds: number; readonly reason: string };
+  | {
+      readonly ok: false;
+      /** 429: nothing was accepted. 503: accepted but the spool commit failed (a retry may duplicate). */
+      readonly status: 429 | 503;
+      readonly retryAfterSeconds: number;
+      readonly reason: string;
+    };
 
 /** Settings of {@link EventAdmission}. */
 export interface AdmissionOptions {
@@ -42,15 +50,18 @@ export class EventAdmission {
     this.#o = options;
   }
 
-  /** Emits every event of the batch, or none. */
-  admit(events: ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>): Admission {
+  /** Emits every event of the batch, or none; resolves once the admitted ones are persisted. */
+  async admit(
+    events: ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>,
+  ): Promise<Admission> {
     const retryAfterSeconds = this.#o.retryAfterSeconds ?? 1;
     if (events.length > this.#instance.intakeRoom()) {
-      return { ok: false, retryAfterSeconds, reason: 'the intake is full' };
+      return { ok: false, status: 429, retryAfterSeconds, reason: 'the intake is full' };
     }
     if (this.#pendingNow() + events.length > this.#o.maxPending) {
       return {
         ok: false,
+        status: 429,
         retryAfterSeconds,
         reason: `more than ${this.#o.maxPending} deliveries are pending (destinations are slower than ingest)`,
       };
@@ -66,6 +77,19 @@ export class EventAdmission {
         });
     }
     this.#pending += accepted;
+    if (accepted > 0) {
+      try {
+        await this.#instance.persisted();
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+          ok: false,
+          status: 503,
+          retryAfterSeconds,
+          reason: `the spool could not be written (${why})`,
+        };
+      }
+    }
     return { ok: true, accepted, refused };
   }
 

@@ -40,10 +40,11 @@ export function mountIngestRoutes(
       if (!body.ok) return problem(body.status, body.message);
       const parsed = parseEvents(body.bytes, req.headers['content-type']);
       if (!parsed.ok) return problem(parsed.status, parsed.message);
-      const admitted = admission.admit(parsed.events);
+      const admitted = await admission.admit(parsed.events);
       if (!admitted.ok) {
         count('/v1/events', 'throttled', parsed.events.length);
-        return problem(429, `${admitted.reason}; nothing was accepted, retry later`, {
+        const what = admitted.status === 429 ? 'nothing was accepted, retry later' : 'retry later';
+        return problem(admitted.status, `${admitted.reason}; ${what}`, {
           'retry-after': String(admitted.retryAfterSeconds),
         });
       }
@@ -79,10 +80,12 @@ export function mountIngestRoutes(
       }
       const decoded = decodeOtlpLogs(request);
       if (!decoded.ok) return problem(400, decoded.message);
-      const admitted = admission.admit(decoded.events);
+      const admitted = await admission.admit(decoded.events);
       if (!admitted.ok) {
         count('/v1/logs', 'throttled', decoded.events.length);
-        return problem(429, admitted.reason, { 'retry-after': String(admitted.retryAfterSeconds) });
+        return problem(admitted.status, admitted.reason, {
+          'retry-after': String(admitted.retryAfterSeconds),
+        });
       }
       const rejected = decoded.errors.length + admitted.refused.length;
       count('/v1/logs', 'accepted', admitted.accepted);

@@ -3,6 +3,7 @@
  * readiness, metrics, the status page and live reload; everything else is the library's own pipeline.
  * @module
  */
+import { resolve } from 'node:path';
 import type { ValidConfig } from '../config/config-schema.js';
 import type { ServerConfig } from '../config/server-schema.js';
 import {
@@ -143,7 +144,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const url = await server.listen();
   log(`offpath relay listening on ${url} (${instance.config.destinations.length} destination(s))`);
-  if (tokenFile) log(`no token configured: clients authenticate with the token in ${tokenFile}`);
+  if (tokenFile) log(`no token configured: clients authenticate with the token in ${resolve(tokenFile)}`);
 
   let shuttingDown: Promise<FlushResult> | undefined;
   return {

@@ -101,3 +101,35 @@ describe('health and metrics', () => {
     expect(text).toContain('offpath_config_reload_failures_total 0');
   });
 });
+
+describe('backpressure', () => {
+  it('answers 429 with Retry-After and accepts nothing of the batch while too many deliveries are pending', async () => {
+    // The destination is unreachable on purpose: deliveries stay pending.
+    const { relay, post } = await startTestRelay((dataDir) => ({
+      destinations: [
+        {
+          name: 'collector',
+          type: 'http',
+          url: 'http://127.0.0.1:1/unreachable',
+          batch: { maxSize: 100, maxDelayMs: 5 },
+          retry: { initialDelayMs: 20, maxDelayMs: 100 },
+          sendTimeoutMs: 300,
+        },
+      ],
+      server: { maxPending: 20, dataDir },
+    }));
+    expect(
+      (await post('/v1/events', JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ message: `p${i}` })))))
+        .status,
+    ).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await post('/v1/events', JSON.stringify([{ message: 'one too many' }]));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(((await refused.json()) as { error: string }).error).toMatch(/nothing was accepted/);
+    expect(relay.instance.stats().emitted).toBe(20);
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toContain('offpath_ingest_events_total{endpoint="/v1/events",outcome="throttled"} 1');
+    expect(metrics).toContain('offpath_http_requests_total{route="/v1/events",method="POST",status="429"} 1');
+  });
+});

@@ -8,7 +8,7 @@ import type { ValidConfig } from '../../config/config-schema.js';
 import { findConfigFile, loadConfigFile } from '../../config/load-config-file.js';
 import { validateConfig } from '../../config/validate-config.js';
 import { embeddedConfig, SERVE_DEFAULTS } from '../../relay/serve-defaults.js';
-import { startRelay } from '../../relay/start-relay.js';
+import { type Relay, startRelay } from '../../relay/start-relay.js';
 import { isOffpathError } from '../../resilience/errors.js';
 
 /** Options of the serve command. */
@@ -52,7 +52,30 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   } else {
     options.log(`config: ${path}`);
   }
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  // Signals are handled from the start: one arriving while the relay starts must not kill it.
+  let relay: Relay | undefined;
+  let stopRequested: string | undefined;
+  let stopped!: (code: number) => void;
+  const done = new Promise<number>((resolve) => {
+    stopped = resolve;
+  });
+  const stop = (signal: string): void => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    process.off('SIGHUP', onHup);
+    options.log(`${signal} received`);
+    if (relay) void relay.shutdown().then(() => stopped(SERVE_EXIT.ok));
+    else stopRequested = signal;
+  };
+  const onTerm = (): void => stop('SIGTERM');
+  const onInt = (): void => stop('SIGINT');
+  const onHup = (): void => {
+    if (relay) void relay.reload('SIGHUP');
+    else options.log('SIGHUP received while starting: ignored');
+  };
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  process.on('SIGHUP', onHup);
   try {
     relay = await startRelay({
       config,
@@ -63,28 +86,16 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       log: options.log,
     });
   } catch (error) {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    process.off('SIGHUP', onHup);
     options.log(`offpath serve: ${message(error)}`);
     return isOffpathError(error) && error.code === 'ERR_CONFIG'
       ? SERVE_EXIT.invalidConfig
       : SERVE_EXIT.cannotListen;
   }
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.off('SIGHUP', onHup);
-      options.log(`${signal} received`);
-      void relay.shutdown().then(() => resolve(SERVE_EXIT.ok));
-    };
-    const onTerm = (): void => stop('SIGTERM');
-    const onInt = (): void => stop('SIGINT');
-    const onHup = (): void => {
-      void relay.reload('SIGHUP');
-    };
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-    process.on('SIGHUP', onHup);
-  });
+  if (stopRequested) void relay.shutdown().then(() => stopped(SERVE_EXIT.ok));
+  return done;
 }
 
 function message(error: unknown): string {
