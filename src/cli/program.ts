@@ -10,7 +10,6 @@ import { curlCommand } from './commands/curl.js';
 import { dlqExportCommand, dlqListCommand, dlqPurgeCommand, dlqShowCommand } from './commands/dlq.js';
 import { dlqReplayCommand } from './commands/dlq-replay.js';
 import { previewCommand } from './commands/preview.js';
-import { serveCommand } from './commands/serve.js';
 import { spoolStatsCommand } from './commands/spool.js';
 import type { CommandResult } from './io.js';
 import { DEFAULT_CLI_SPOOL } from './spool-options.js';
@@ -157,9 +156,11 @@ export function buildProgram(
     )
     .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('-p, --port <port>', 'port (default: server.port, 8787)', (v) => Number(v))
-    .action(async (opts: { config?: string; host?: string; port?: number }) =>
-      exit(await serveCommand({ ...opts, log: (line) => io.err(`${line}\n`) })),
-    );
+    .action(async (opts: { config?: string; host?: string; port?: number }) => {
+      // Loaded on use: the relay's dependencies (prom-client, protobufjs) stay out of the other commands.
+      const { serveCommand } = await import('./commands/serve.js');
+      exit(await serveCommand({ ...opts, log: (line) => io.err(`${line}\n`) }));
+    });
 
   const spool = program.command('spool').description('inspect the durable spool');
   withFilters(
