@@ -313,7 +313,8 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     deadLetters: (query = {}) => (spool ? listDeadLetters(spool.spool, pipeline.laneNames, query) : []),
     intakeRoom: () => pipeline.intakeRoom,
     persisted: groupCommit({
-      intakeSize: () => intakeCapacity - pipeline.intakeRoom,
+      accepted: () => pipeline.emittedCount,
+      routed: () => pipeline.emittedCount - (intakeCapacity - pipeline.intakeRoom),
       commit: () => spool?.spool.flushSync(),
     }),
     reconfigure: (config, options) => {

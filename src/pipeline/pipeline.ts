@@ -129,6 +129,11 @@ export class Pipeline {
     }
   }
 
+  /** Events `emit()` accepted so far. */
+  get emittedCount(): number {
+    return this.#emitted;
+  }
+
   /** Events `emit()` would accept right now before the intake is full. */
   get intakeRoom(): number {
     return this.#intake.capacity - this.#intake.size;

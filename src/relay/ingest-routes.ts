@@ -10,7 +10,7 @@ import type { ServiceServer } from '../server/service-server.js';
 import type { EventAdmission } from './admit-events.js';
 import { decodeOtlpLogs } from './otlp-logs.js';
 import { decodeProtobufLogs, encodeProtobufResponse, PROTOBUF_TYPE } from './otlp-protobuf.js';
-import { parseEvents } from './parse-events.js';
+import { type ItemError, parseEvents } from './parse-events.js';
 
 /** Most item errors listed in one answer; the count covers them all. */
 const MAX_LISTED_ERRORS = 100;
@@ -30,6 +30,25 @@ export function mountIngestRoutes(
   const count = (endpoint: string, outcome: string, n: number): void => {
     if (n > 0) ingested.inc({ endpoint, outcome }, n);
   };
+  /** Admits and counts; a refused batch comes back as the reply to send. */
+  const admit = async (
+    endpoint: string,
+    events: Parameters<EventAdmission['admit']>[0],
+    itemErrors: readonly ItemError[],
+  ): Promise<Reply | { accepted: number; errors: ItemError[] }> => {
+    const admitted = await admission.admit(events);
+    if (!admitted.ok) {
+      count(endpoint, 'throttled', events.length);
+      const what = admitted.status === 429 ? 'nothing was accepted, retry later' : 'retry later';
+      return problem(admitted.status, `${admitted.reason}; ${what}`, {
+        'retry-after': String(admitted.retryAfterSeconds),
+      });
+    }
+    const errors = [...itemErrors, ...admitted.refused].sort((a, b) => a.index - b.index);
+    count(endpoint, 'accepted', admitted.accepted);
+    count(endpoint, 'refused', errors.length);
+    return { accepted: admitted.accepted, errors };
+  };
 
   server.routes.add({
     method: 'POST',
@@ -40,21 +59,12 @@ export function mountIngestRoutes(
       if (!body.ok) return problem(body.status, body.message);
       const parsed = parseEvents(body.bytes, req.headers['content-type']);
       if (!parsed.ok) return problem(parsed.status, parsed.message);
-      const admitted = await admission.admit(parsed.events);
-      if (!admitted.ok) {
-        count('/v1/events', 'throttled', parsed.events.length);
-        const what = admitted.status === 429 ? 'nothing was accepted, retry later' : 'retry later';
-        return problem(admitted.status, `${admitted.reason}; ${what}`, {
-          'retry-after': String(admitted.retryAfterSeconds),
-        });
-      }
-      const errors = [...parsed.errors, ...admitted.refused].sort((a, b) => a.index - b.index);
-      count('/v1/events', 'accepted', admitted.accepted);
-      count('/v1/events', 'refused', errors.length);
+      const admitted = await admit('/v1/events', parsed.events, parsed.errors);
+      if ('status' in admitted) return admitted;
       return jsonReply(202, {
         accepted: admitted.accepted,
-        refused: errors.length,
-        errors: errors.slice(0, MAX_LISTED_ERRORS),
+        refused: admitted.errors.length,
+        errors: admitted.errors.slice(0, MAX_LISTED_ERRORS),
       });
     },
   });
@@ -80,17 +90,10 @@ export function mountIngestRoutes(
       }
       const decoded = decodeOtlpLogs(request);
       if (!decoded.ok) return problem(400, decoded.message);
-      const admitted = await admission.admit(decoded.events);
-      if (!admitted.ok) {
-        count('/v1/logs', 'throttled', decoded.events.length);
-        return problem(admitted.status, admitted.reason, {
-          'retry-after': String(admitted.retryAfterSeconds),
-        });
-      }
-      const rejected = decoded.errors.length + admitted.refused.length;
-      count('/v1/logs', 'accepted', admitted.accepted);
-      count('/v1/logs', 'refused', rejected);
-      const messages = [...decoded.errors, ...admitted.refused].map((e) => `record ${e.index}: ${e.message}`);
+      const admitted = await admit('/v1/logs', decoded.events, decoded.errors);
+      if ('status' in admitted) return admitted;
+      const rejected = admitted.errors.length;
+      const messages = admitted.errors.map((e) => `record ${e.index}: ${e.message}`);
       messages.push(...decoded.warnings);
       // ExportLogsServiceResponse: an empty partialSuccess means every record was accepted.
       const partialSuccess =

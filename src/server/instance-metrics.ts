@@ -21,40 +21,76 @@ export function registerInstanceMetrics(registry: Registry, instance: Offpath): 
     return cached.stats;
   };
 
-  // Ledger totals are the instance's own monotonic counters: each scrape copies them.
-  const ledgerCounter = (
+  type Destination = OffpathStats['destinations'][string];
+  // Ledger totals are the instance's own monotonic counters and gauges: each scrape copies them.
+  const perDestination = (
+    kind: 'counter' | 'gauge',
     name: string,
     help: string,
-    read: (d: OffpathStats['destinations'][string]) => number,
+    read: (d: Destination) => number,
   ): void => {
-    new Counter({
-      name,
-      help,
-      labelNames: ['destination'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [destination, d] of Object.entries(stats().destinations))
-          this.inc({ destination }, read(d));
-      },
-    });
+    const config = { name, help, labelNames: ['destination'] as const, registers };
+    if (kind === 'counter') {
+      new Counter({
+        ...config,
+        collect() {
+          this.reset();
+          for (const [destination, d] of Object.entries(stats().destinations))
+            this.inc({ destination }, read(d));
+        },
+      });
+    } else {
+      new Gauge({
+        ...config,
+        collect() {
+          this.reset();
+          for (const [destination, d] of Object.entries(stats().destinations))
+            this.set({ destination }, read(d));
+        },
+      });
+    }
   };
-  ledgerCounter(
+  perDestination(
+    'counter',
     'offpath_events_accepted_total',
     'Deliveries accepted (one event for one destination).',
     (d) => d.accepted,
   );
-  ledgerCounter(
+  perDestination(
+    'counter',
     'offpath_events_delivered_total',
     'Deliveries confirmed by the destination.',
     (d) => d.delivered,
   );
-  ledgerCounter('offpath_events_digested_total', 'Deliveries merged into a digest.', (d) => d.digested);
+  perDestination(
+    'counter',
+    'offpath_events_digested_total',
+    'Deliveries merged into a digest.',
+    (d) => d.digested,
+  );
+  perDestination(
+    'gauge',
+    'offpath_queue_depth',
+    'Records waiting in the destination queue (memory).',
+    (d) => d.queueDepth,
+  );
+  perDestination(
+    'gauge',
+    'offpath_queue_bytes',
+    'Bytes held by the destination queue (approximate).',
+    (d) => d.memoryBytes,
+  );
+  perDestination(
+    'gauge',
+    'offpath_pending_deliveries',
+    'Deliveries accepted and not yet settled (memory and spool).',
+    (d) => d.pending,
+  );
 
   const byReason = (
     name: string,
     help: string,
-    read: (d: OffpathStats['destinations'][string]) => Readonly<Record<string, number | undefined>>,
+    read: (d: Destination) => Readonly<Record<string, number | undefined>>,
   ): void => {
     new Counter({
       name,
@@ -86,39 +122,6 @@ export function registerInstanceMetrics(registry: Registry, instance: Offpath): 
       for (const [reason, n] of Object.entries(stats().refusedBy)) this.inc({ reason }, n ?? 0);
     },
   });
-
-  const destinationGauge = (
-    name: string,
-    help: string,
-    read: (d: OffpathStats['destinations'][string]) => number,
-  ): void => {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['destination'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [destination, d] of Object.entries(stats().destinations))
-          this.set({ destination }, read(d));
-      },
-    });
-  };
-  destinationGauge(
-    'offpath_queue_depth',
-    'Records waiting in the destination queue (memory).',
-    (d) => d.queueDepth,
-  );
-  destinationGauge(
-    'offpath_queue_bytes',
-    'Bytes held by the destination queue (approximate).',
-    (d) => d.memoryBytes,
-  );
-  destinationGauge(
-    'offpath_pending_deliveries',
-    'Deliveries accepted and not yet settled (memory and spool).',
-    (d) => d.pending,
-  );
 
   new Gauge({
     name: 'offpath_spool_backlog',
