@@ -157,6 +157,24 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
     }),
   });
   const relayUrl = `${relay.url}/v1/events`;
+  const durable = await startRelay({
+    config: validateConfig({
+      destinations: [
+        {
+          name: 'collector',
+          type: 'http',
+          url: `${collector.url}/ingest`,
+          noise: false,
+          batch: { maxSize: 500, maxDelayMs: 20 },
+          queue: { maxItems: 100_000, maxBytes: 256 * 1024 * 1024 },
+        },
+      ],
+      redact: false,
+      limits: { intakeCapacity: 20_000, memoryBudgetBytes: 512 * 1024 * 1024 },
+      spool: { path: join(dir, 'spool.db'), durable: true },
+      server: { port: 0, tokens: [TOKEN], maxPending: 50_000, status: false, dataDir: dir },
+    }),
+  });
   const results: BenchResult[] = [];
   try {
     const ceiling: Cannon[] = [];
@@ -218,6 +236,14 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
       { name: 'serve: relay CPU per event (ingest + delivery)', value: round2(median(relayCpu)), unit: 'µs' },
     );
 
+    const durableRun = await cannon(`${durable.url}/v1/events`, bodyFile, seconds);
+    await durable.instance.flush({ timeoutMs: 60_000 });
+    results.push({
+      name: 'serve: relay with the durable spool (202 after commit)',
+      value: Math.round((durableRun.requestsPerSecond * seconds - durableRun.non2xx) / seconds) * 100,
+      unit: `events/s (p50 ${durableRun.p50} ms, p99 ${durableRun.p99} ms)`,
+    });
+
     // The sustainable rate: what the relay answered 202 to at saturation.
     const sustainable = median(served.map((c) => c.requestsPerSecond - c.non2xx / seconds));
     const steady = await cannon(relayUrl, bodyFile, seconds, Math.round(sustainable * 0.8));
@@ -266,6 +292,7 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
     });
   } finally {
     await relay.shutdown();
+    await durable.shutdown();
     await bare.close();
     collector.child.kill('SIGTERM');
   }

@@ -125,9 +125,10 @@ export interface Offpath {
    */
   intakeRoom(): number;
   /**
-   * Resolves once every event accepted so far has been routed and, with a durable spool, committed to
-   * the spool file, so it survives a crash of the process (kill -9). Callers waiting in the same turn
-   * share one commit. Rejects only if the commit itself fails.
+   * With a durable spool, resolves once every event accepted before the call has been routed and
+   * committed to the spool file, so it survives a crash of the process (kill -9); callers ready in the
+   * same turn share one commit, and it rejects only if the commit fails. Without a durable spool it
+   * resolves at once (nothing in memory survives a crash).
    */
   persisted(): Promise<void>;
   /** Emits a manual bug report for a caught error; false when not accepted. */
@@ -312,11 +313,14 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       spool ? replayDeadLetters(spool.spool, pipeline.laneNames, filter) : 0,
     deadLetters: (query = {}) => (spool ? listDeadLetters(spool.spool, pipeline.laneNames, query) : []),
     intakeRoom: () => pipeline.intakeRoom,
-    persisted: groupCommit({
-      accepted: () => pipeline.emittedCount,
-      routed: () => pipeline.emittedCount - (intakeCapacity - pipeline.intakeRoom),
-      commit: () => spool?.spool.flushSync(),
-    }),
+    // Without a durable spool nothing survives a crash anyway: there is nothing to wait for.
+    persisted: spool?.spool.durable
+      ? groupCommit({
+          accepted: () => pipeline.emittedCount,
+          routed: () => pipeline.emittedCount - (intakeCapacity - pipeline.intakeRoom),
+          commit: () => spool.spool.flushSync(),
+        })
+      : () => Promise.resolve(),
     reconfigure: (config, options) => {
       const next = validateConfig(config);
       const plan = planReconfigure(current, next);
