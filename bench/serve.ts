@@ -113,6 +113,35 @@ async function bareServer(): Promise<{ url: string; close: () => Promise<void> }
   };
 }
 
+/** The relay under test: delivering to the collector in batches of 2,000, queues sized above maxPending. */
+function relayConfig(
+  collectorUrl: string,
+  durable?: { spool: { path: string; durable: true }; dataDir: string },
+) {
+  return validateConfig({
+    destinations: [
+      {
+        name: 'collector',
+        type: 'http',
+        url: `${collectorUrl}/ingest`,
+        noise: false,
+        batch: { maxSize: 2_000, maxDelayMs: 20 },
+        queue: { maxItems: 100_000, maxBytes: 256 * 1024 * 1024 },
+      },
+    ],
+    redact: false,
+    limits: { intakeCapacity: 20_000, memoryBudgetBytes: 512 * 1024 * 1024 },
+    ...(durable ? { spool: durable.spool } : {}),
+    server: {
+      port: 0,
+      tokens: [TOKEN],
+      maxPending: 50_000,
+      status: false,
+      ...(durable ? { dataDir: durable.dataDir } : {}),
+    },
+  });
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -139,40 +168,12 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
   );
   const collector = await collectorChild();
   const bare = await bareServer();
-  const relay = await startRelay({
-    config: validateConfig({
-      destinations: [
-        {
-          name: 'collector',
-          type: 'http',
-          url: `${collector.url}/ingest`,
-          noise: false,
-          batch: { maxSize: 500, maxDelayMs: 20 },
-          queue: { maxItems: 100_000, maxBytes: 256 * 1024 * 1024 },
-        },
-      ],
-      redact: false,
-      limits: { intakeCapacity: 20_000, memoryBudgetBytes: 512 * 1024 * 1024 },
-      server: { port: 0, tokens: [TOKEN], maxPending: 50_000, status: false },
-    }),
-  });
+  const relay = await startRelay({ config: relayConfig(collector.url) });
   const relayUrl = `${relay.url}/v1/events`;
   const durable = await startRelay({
-    config: validateConfig({
-      destinations: [
-        {
-          name: 'collector',
-          type: 'http',
-          url: `${collector.url}/ingest`,
-          noise: false,
-          batch: { maxSize: 500, maxDelayMs: 20 },
-          queue: { maxItems: 100_000, maxBytes: 256 * 1024 * 1024 },
-        },
-      ],
-      redact: false,
-      limits: { intakeCapacity: 20_000, memoryBudgetBytes: 512 * 1024 * 1024 },
+    config: relayConfig(collector.url, {
       spool: { path: join(dir, 'spool.db'), durable: true },
-      server: { port: 0, tokens: [TOKEN], maxPending: 50_000, status: false, dataDir: dir },
+      dataDir: dir,
     }),
   });
   const results: BenchResult[] = [];
@@ -196,8 +197,10 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
       ceiling.push(await timed(bare.url, ceilingCpu));
       served.push(await timed(relayUrl, relayCpu));
     }
-    const ceilingRps = median(ceiling.map((c) => c.requestsPerSecond));
-    const relayRps = median(served.map((c) => c.requestsPerSecond));
+    // Only answers 202 count: a 429 is a refusal, not throughput.
+    const accepted = (c: Cannon): number => c.requestsPerSecond - c.non2xx / seconds;
+    const ceilingRps = median(ceiling.map(accepted));
+    const relayRps = median(served.map(accepted));
     const ratio = relayRps / ceilingRps;
     results.push(
       {
@@ -211,7 +214,7 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
         unit: `ms / ${median(ceiling.map((c) => c.p99))} ms`,
       },
       {
-        name: 'serve: relay ingest (batches of 100, delivering)',
+        name: 'serve: relay ingest answered 202 (batches of 100, delivering)',
         value: Math.round(relayRps * 100),
         unit: 'events/s',
       },
@@ -245,7 +248,7 @@ export async function run(seconds = Number(process.env['BENCH_SECONDS'] ?? 10)):
     });
 
     // The sustainable rate: what the relay answered 202 to at saturation.
-    const sustainable = median(served.map((c) => c.requestsPerSecond - c.non2xx / seconds));
+    const sustainable = relayRps;
     const steady = await cannon(relayUrl, bodyFile, seconds, Math.round(sustainable * 0.8));
     results.push({
       name: 'serve: p99 at 80 % of the sustainable rate',

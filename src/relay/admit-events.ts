@@ -50,6 +50,26 @@ export class EventAdmission {
     this.#o = options;
   }
 
+  /**
+   * A refusal for any batch while the relay is saturated (no intake room, or the pending bound
+   * reached), so a flood of requests is answered 429 without parsing their bodies; undefined otherwise.
+   */
+  saturated(): Extract<Admission, { ok: false }> | undefined {
+    const retryAfterSeconds = this.#o.retryAfterSeconds ?? 1;
+    if (this.#instance.intakeRoom() === 0) {
+      return { ok: false, status: 429, retryAfterSeconds, reason: 'the intake is full' };
+    }
+    if (this.#pendingNow() >= this.#o.maxPending) {
+      return {
+        ok: false,
+        status: 429,
+        retryAfterSeconds,
+        reason: `more than ${this.#o.maxPending} deliveries are pending (destinations are slower than ingest)`,
+      };
+    }
+    return undefined;
+  }
+
   /** Emits every event of the batch, or none; resolves once the admitted ones are persisted. */
   async admit(
     events: ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>,

@@ -30,6 +30,12 @@ export function mountIngestRoutes(
   const count = (endpoint: string, outcome: string, n: number): void => {
     if (n > 0) ingested.inc({ endpoint, outcome }, n);
   };
+  const throttle = (admitted: { status: number; reason: string; retryAfterSeconds: number }): Reply => {
+    const what = admitted.status === 429 ? 'nothing was accepted, retry later' : 'retry later';
+    return problem(admitted.status, `${admitted.reason}; ${what}`, {
+      'retry-after': String(admitted.retryAfterSeconds),
+    });
+  };
   /** Admits and counts; a refused batch comes back as the reply to send. */
   const admit = async (
     endpoint: string,
@@ -39,10 +45,7 @@ export function mountIngestRoutes(
     const admitted = await admission.admit(events);
     if (!admitted.ok) {
       count(endpoint, 'throttled', events.length);
-      const what = admitted.status === 429 ? 'nothing was accepted, retry later' : 'retry later';
-      return problem(admitted.status, `${admitted.reason}; ${what}`, {
-        'retry-after': String(admitted.retryAfterSeconds),
-      });
+      return throttle(admitted);
     }
     const errors = [...itemErrors, ...admitted.refused].sort((a, b) => a.index - b.index);
     count(endpoint, 'accepted', admitted.accepted);
@@ -57,6 +60,9 @@ export function mountIngestRoutes(
     handler: async (req: RouteRequest): Promise<Reply> => {
       const body = await req.body();
       if (!body.ok) return problem(body.status, body.message);
+      // Saturated: refuse before parsing, so overload costs as little as possible.
+      const saturated = admission.saturated();
+      if (saturated) return throttle(saturated);
       const parsed = parseEvents(body.bytes, req.headers['content-type']);
       if (!parsed.ok) return problem(parsed.status, parsed.message);
       const admitted = await admit('/v1/events', parsed.events, parsed.errors);
@@ -84,6 +90,8 @@ export function mountIngestRoutes(
           `content-type "${type || '(none)'}" is not accepted on /v1/logs: use application/json or ${PROTOBUF_TYPE} (OTLP/HTTP)`,
         );
       }
+      const saturated = admission.saturated();
+      if (saturated) return throttle(saturated);
       const request = protobuf ? decodeProtobufLogs(body.bytes) : parseJson(body.bytes);
       if (request === undefined) {
         return problem(400, `the body is not ${protobuf ? 'a protobuf' : 'a JSON'} ExportLogsServiceRequest`);
