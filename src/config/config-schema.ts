@@ -8,6 +8,7 @@ import { LEVELS } from '../core/level.js';
 import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
 import { compileTextPattern } from '../redact/redactor.js';
 import { destinationSchema } from './destination-schema.js';
+import { serverSchema } from './server-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -143,6 +144,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** How `offpath serve` listens (docs/SERVE.md). */
+    server: serverSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
