@@ -4,7 +4,8 @@
  */
 import { findConfigFile, loadConfigFile } from '../config/load-config-file.js';
 import { openExistingSpool } from '../spool/open-spool.js';
-import type { SpoolFilter, SpoolStore } from '../spool/spool-store.js';
+import type { SpoolFilter } from '../spool/spool-filter.js';
+import type { SpoolStore } from '../spool/spool-store.js';
 import { type CommandResult, fail } from './io.js';
 
 /** The spool file the CLI uses when neither `--spool` nor a config names one. */

@@ -115,6 +115,10 @@ export const configSchema = z
         ttlMs: positiveInt.optional(),
         maxBytes: positiveInt.optional(),
         whenBreakerOpen: z.boolean().optional(),
+        deadLetters: z
+          .object({ ttlMs: positiveInt.optional(), maxBytes: positiveInt.optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

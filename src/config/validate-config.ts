@@ -109,12 +109,13 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
       'cpuBudgetPercent',
       'shedBelowLevel',
     ],
-    spool: ['path', 'durable', 'ttlMs', 'maxBytes', 'whenBreakerOpen'],
+    spool: ['path', 'durable', 'ttlMs', 'maxBytes', 'whenBreakerOpen', 'deadLetters'],
     redact: ['enabled', 'names', 'patterns', 'allow', 'replacement', 'hashKey', 'pii', 'ip'],
   };
   const last = path.at(-1);
   if (typeof last === 'string' && last === 'queue') return ['maxItems', 'maxBytes', 'overflow'];
   if (typeof last === 'string' && last === 'batch') return ['maxSize', 'maxDelayMs'];
+  if (typeof last === 'string' && last === 'deadLetters') return ['ttlMs', 'maxBytes'];
   return byHead[String(path[0])] ?? [];
 }
 

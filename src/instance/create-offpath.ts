@@ -163,6 +163,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     ? openInstanceSpool(valid.spool, {
         clock,
         redactText: sharedRedactor?.text ?? identity,
+        events,
         onError: deps.onError,
       })
     : undefined;

@@ -32,6 +32,16 @@ export interface OffpathEvents {
     readonly attempts: number;
     readonly error: OffpathError | undefined;
   };
+  /**
+   * The spool's dead-letter bounds removed stored letters: `expired` (older than
+   * `spool.deadLetters.ttlMs`) or `full` (over `spool.deadLetters.maxBytes`). Not a ledger outcome:
+   * those events were already counted as dead-lettered.
+   */
+  'dead-letters-evicted': {
+    readonly destination: string;
+    readonly reason: 'expired' | 'full';
+    readonly count: number;
+  };
   'destination-disabled': { readonly destination: string; readonly error: OffpathError };
   'destination-enabled': { readonly destination: string };
   'request-start': { readonly destination: string; readonly attempt: number };

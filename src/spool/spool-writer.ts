@@ -5,7 +5,8 @@
  * no disk work at all.
  * @module
  */
-import type { DeadLetterRow, SpoolRow, SpoolStore } from './spool-store.js';
+import type { DeadLetterRow } from './dead-letter-table.js';
+import type { SpoolRow, SpoolStore } from './spool-store.js';
 
 /** How the writer is run and where its failures go. */
 export interface SpoolWriterSettings {

@@ -11,6 +11,8 @@ import type { DeadLetterReason } from '../pipeline/ledger.js';
 import type { SpoolLoss, SpoolLossReason, SpoolPort, TakenRecord } from '../pipeline/spool-port.js';
 import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
+import { type DeadLetterStats, DeadLetterSweeper } from './dead-letter-sweeper.js';
+import type { EvictedDeadLetters } from './dead-letter-table.js';
 import type { MovedAside } from './open-spool.js';
 import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
 import { SpoolWriter } from './spool-writer.js';
@@ -27,6 +29,19 @@ export interface SpoolOptions {
   readonly whenBreakerOpen?: boolean | undefined;
   /** Rows the in-memory hand-off may hold before spilling is refused. @default 100_000 */
   readonly maxPending?: number | undefined;
+  /** Bounds of the dead-letter table; what they evict is counted, not dropped again. */
+  readonly deadLetters?: DeadLetterOptions | undefined;
+}
+
+/** How long dead letters are kept and how much room they may take (`spool.deadLetters`). */
+export interface DeadLetterOptions {
+  /** Letters older than this are evicted (counted as evicted: expired). @default 604_800_000 (7 days) */
+  readonly ttlMs?: number | undefined;
+  /**
+   * Size cap of stored letters (records and error texts); the oldest go first (counted as
+   * evicted: full). @default 67_108_864 (64 MiB)
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 /** Figures reported in `stats().spool`. */
@@ -41,6 +56,8 @@ export interface SpoolStats {
   /** Rows committed to disk since start. */
   readonly committed: number;
   readonly lost: Readonly<Partial<Record<SpoolLossReason, number>>>;
+  /** Dead letters stored, their bytes, and how many this run evicted by reason. */
+  readonly deadLetters: DeadLetterStats;
   /** Set when the file found at start was unusable and moved aside. */
   readonly movedAside?: MovedAside;
 }
@@ -49,6 +66,7 @@ export const SPOOL_DEFAULTS = {
   ttlMs: 7 * 24 * 3_600_000,
   maxBytes: 256 * 1024 * 1024,
   maxPending: 100_000,
+  deadLetters: { ttlMs: 7 * 24 * 3_600_000, maxBytes: 64 * 1024 * 1024 },
 } as const;
 
 export class Spool implements SpoolPort {
@@ -61,6 +79,7 @@ export class Spool implements SpoolPort {
   readonly #ttlMs: number;
   readonly #maxBytes: number;
   readonly #movedAside: MovedAside | undefined;
+  readonly #deadLetters: DeadLetterSweeper;
   /** destination → record id → spool row id, for records in memory that also have a row. */
   readonly #journal = new Map<string, Map<number, number>>();
   /** destination → id of the last row fed back. */
@@ -73,7 +92,13 @@ export class Spool implements SpoolPort {
   constructor(
     store: SpoolStore,
     options: SpoolOptions,
-    deps: { clock: Clock; redactText: (text: string) => string; movedAside?: MovedAside | undefined },
+    deps: {
+      clock: Clock;
+      redactText: (text: string) => string;
+      movedAside?: MovedAside | undefined;
+      /** Failures of background work (the dead-letter sweep). */
+      onError?: ((error: unknown) => void) | undefined;
+    },
   ) {
     this.#store = store;
     this.durable = options.durable ?? false;
@@ -84,15 +109,31 @@ export class Spool implements SpoolPort {
     this.#redactText = deps.redactText;
     this.#movedAside = deps.movedAside;
     this.#backlog = store.backlogs();
+    this.#deadLetters = new DeadLetterSweeper(
+      store.letters,
+      {
+        ttlMs: options.deadLetters?.ttlMs ?? SPOOL_DEFAULTS.deadLetters.ttlMs,
+        maxBytes: options.deadLetters?.maxBytes ?? SPOOL_DEFAULTS.deadLetters.maxBytes,
+      },
+      { clock: deps.clock, onError: deps.onError },
+    );
     this.#writer = new SpoolWriter(store, {
       maxPending: options.maxPending ?? SPOOL_DEFAULTS.maxPending,
-      afterCommit: () => this.#enforceCap(),
+      afterCommit: () => {
+        this.#enforceCap();
+        this.#deadLetters.afterWrite();
+      },
       onFailure: (_error, rows) => this.#lose(rows, 'spool_failed'),
     });
   }
 
   onLoss(listener: (loss: SpoolLoss) => void): void {
     this.#listener = listener;
+  }
+
+  /** Receives what the dead-letter bounds evict, one call per destination and reason. */
+  onDeadLettersEvicted(listener: (evicted: EvictedDeadLetters) => void): void {
+    this.#deadLetters.onEvicted(listener);
   }
 
   spill(destination: string, records: readonly EventRecord[], reason: SpillReason): boolean {
@@ -216,6 +257,7 @@ export class Spool implements SpoolPort {
       handoff: this.#writer.pending,
       committed: this.#writer.committed,
       lost: { ...this.#lost },
+      deadLetters: this.#deadLetters.stats(),
     };
     return this.#movedAside ? { ...base, movedAside: this.#movedAside } : base;
   }
@@ -224,6 +266,7 @@ export class Spool implements SpoolPort {
   close(): void {
     if (this.#closed) return;
     this.#writer.flushSync();
+    this.#deadLetters.stop();
     this.#closed = true;
     this.#store.close();
   }

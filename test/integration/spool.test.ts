@@ -179,7 +179,7 @@ describe('spool', () => {
     await offpath.close();
     const { store } = openSpool(path);
     try {
-      const [letter] = store.deadLetters();
+      const [letter] = store.letters.list();
       expect(letter).toMatchObject({ destination: 'c', reason: 'rejected', attempts: 1, lastStatus: 400 });
       expect(letter?.record).not.toContain('4111 1111 1111 1111');
       expect(letter?.lastError).not.toContain('s3cr3t-value-123');

@@ -1,5 +1,6 @@
 /**
- * `offpath spool stats`: what waits in the spool and what was dead-lettered, by destination and reason.
+ * `offpath spool stats`: what waits in the spool and what was dead-lettered, by destination and
+ * reason, and how many dead letters the `spool.deadLetters` bounds have evicted since the file was made.
  * @module
  */
 import { statSync } from 'node:fs';
@@ -17,9 +18,11 @@ export interface SpoolStatsOptions extends SpoolCommandOptions {
 export function spoolStatsCommand(options: SpoolStatsOptions): CommandResult {
   return withSpool(options, (store, filter) => {
     const counts = store.counts(filter);
+    const evicted = store.letters.evictionTotals({ destination: filter.destination });
     const fileBytes = statSync(store.path).size;
     if (options.json) {
-      return ok(`${JSON.stringify({ path: store.path, fileBytes, ...counts }, null, 2)}\n`);
+      const json = { path: store.path, fileBytes, ...counts, deadLettersEvicted: evicted };
+      return ok(`${JSON.stringify(json, null, 2)}\n`);
     }
     const waiting = counts.records.reduce((n, r) => n + r.count, 0);
     const dead = counts.deadLetters.reduce((n, r) => n + r.count, 0);
@@ -43,6 +46,16 @@ export function spoolStatsCommand(options: SpoolStatsOptions): CommandResult {
         formatTable(
           ['destination', 'reason', 'letters', 'oldest'],
           counts.deadLetters.map((r) => [r.destination, r.reason, `${r.count}`, isoTime(r.oldest)]),
+        ),
+      );
+    }
+    if (evicted.length > 0) {
+      lines.push(
+        '',
+        'Dead letters evicted by spool.deadLetters (expired: older than ttlMs; full: over maxBytes)',
+        formatTable(
+          ['destination', 'reason', 'letters', 'latest'],
+          evicted.map((r) => [r.destination, r.reason, `${r.count}`, isoTime(r.lastAt)]),
         ),
       );
     }
