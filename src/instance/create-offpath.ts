@@ -19,7 +19,8 @@ import { createRedactor } from '../redact/redactor.js';
 import { type Clock, systemClock } from '../resilience/clock.js';
 import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
-import type { SpoolStats } from '../spool/spool.js';
+import type { SpoolStats } from '../spool/spool-options.js';
+import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
 import { buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
@@ -88,7 +89,11 @@ export interface DeadLetterFilter {
 
 /** An offpath instance. */
 export interface Offpath {
-  /** Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. */
+  /**
+   * Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. The exception is
+   * opt-in strict durable mode (`spool.durable: 'sync'`): the event is normalised, redacted and written
+   * to the emit journal before this returns (see docs/SPOOL.md).
+   */
   emit(event: OffpathEvent): boolean;
   /** The ledger; `accepted = delivered + digested + dropped + deadLettered + pending` always holds. */
   stats(): OffpathStats;
@@ -167,17 +172,26 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         onError: deps.onError,
       })
     : undefined;
+  const base: PipelineStages = {
+    normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
+    route,
+    prepare,
+  };
+  // Strict durable mode: emit() normalises, routes, redacts and journals; the pipeline reuses that work.
+  const acceptor = spool?.journal ? new SyncAcceptor(spool.journal, base) : undefined;
+  const stages = acceptor ?? base;
 
   const pipeline = new Pipeline({
     clock,
     intakeCapacity: valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity,
     memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
     sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
-    normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
-    route,
-    lanes,
+    normalize: stages.normalize,
+    route: stages.route,
+    lanes: acceptor ? lanes.map((spec) => ({ ...spec, prepare: stages.prepare })) : lanes,
     events,
     spool: spool?.spool,
+    journal: acceptor,
     onError: deps.onError,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined

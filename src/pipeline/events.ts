@@ -7,8 +7,8 @@ import type { Level } from '../core/level.js';
 import type { OffpathError } from '../resilience/errors.js';
 import type { DeadLetterReason, DropReason } from './ledger.js';
 
-/** Why `emit()` returned false. */
-export type RefuseReason = 'queue_full' | 'closed' | 'overload';
+/** Why `emit()` returned false (`journal_failed`: strict durable mode could not write the event). */
+export type RefuseReason = 'queue_full' | 'closed' | 'overload' | 'journal_failed';
 
 /** Circuit states, as reported on the stream. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open';

@@ -6,7 +6,8 @@ import type { EventRecord } from '../core/event.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import type { EvictedDeadLetters } from './dead-letter-table.js';
 import { openSpool } from './open-spool.js';
-import { Spool, type SpoolOptions } from './spool.js';
+import { Spool } from './spool.js';
+import type { SpoolOptions } from './spool-options.js';
 
 const DAY = 86_400_000;
 const spools: Spool[] = [];
@@ -15,7 +16,16 @@ afterEach(() => {
 });
 
 function record(id: number): EventRecord {
-  return { id, level: 'error', kind: 'log', time: 0, message: `m${id}`, fields: {}, tags: [], truncated: false };
+  return {
+    id,
+    level: 'error',
+    kind: 'log',
+    time: 0,
+    message: `m${id}`,
+    fields: {},
+    tags: [],
+    truncated: false,
+  };
 }
 
 function open(path: string, clock: ManualClock, options: SpoolOptions = {}) {

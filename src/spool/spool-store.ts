@@ -15,8 +15,11 @@ export const SPOOL_APPLICATION_ID = 0x6f666670;
 /** Schema version kept in `PRAGMA user_version`. */
 export const SPOOL_SCHEMA_VERSION = 1;
 
-/** Why a record waits in the spool. `durable` rows are copies of records also held in memory. */
-export type SpoolReason = 'overflow' | 'shutdown' | 'breaker-open' | 'durable' | 'replay';
+/**
+ * Why a record waits in the spool. `durable` rows are copies of records also held in memory;
+ * `recovered` rows come from an earlier run's emit journal (strict durable mode).
+ */
+export type SpoolReason = 'overflow' | 'shutdown' | 'breaker-open' | 'durable' | 'replay' | 'recovered';
 
 /** A record row as written. */
 export interface SpoolRow {
@@ -91,8 +94,7 @@ export class SpoolStore {
   readonly #oldest: Database.Statement;
   #bytes: number;
   #nextId: number;
-  /** Highest record id that existed when the file was opened: everything up to it is a backlog. */
-  readonly bootMaxId: number;
+  #bootMaxId: number;
   /** Failed deliveries, bounded by age and size. */
   readonly letters: DeadLetterTable;
 
@@ -119,9 +121,28 @@ export class SpoolStore {
       maxId: number;
     };
     this.#bytes = totals.bytes;
-    this.bootMaxId = totals.maxId;
+    this.#bootMaxId = totals.maxId;
     this.#nextId = totals.maxId + 1;
     this.letters = new DeadLetterTable(db);
+  }
+
+  /** Highest record id left by earlier runs (including recovered ones): everything up to it is a backlog. */
+  get bootMaxId(): number {
+    return this.#bootMaxId;
+  }
+
+  /**
+   * Adds records recovered from an earlier run, in one transaction. They join the backlog of earlier
+   * runs, so this must happen before this run writes anything of its own.
+   */
+  adopt(rows: ReadonlyArray<Omit<SpoolRow, 'id'>>): void {
+    if (rows.length === 0) return;
+    this.write(
+      rows.map((r) => ({ ...r, id: this.nextId() })),
+      [],
+      [],
+    );
+    this.#bootMaxId = this.#nextId - 1;
   }
 
   /** Bytes of record payloads currently stored. */

@@ -2,7 +2,8 @@
  * The durable spool behind the pipeline: spilled records wait here in order per destination, durable
  * mode keeps a copy of every delivery until it settles, and dead letters are kept with their reason.
  * Rows are handed to a {@link SpoolWriter} (never written on the caller's stack). Records arrive
- * already normalised and redacted; error texts of dead letters are redacted here.
+ * already normalised and redacted; error texts of dead letters are redacted here. In strict durable
+ * mode the spool also checkpoints the emit journal after every flush (see {@link SyncJournal}).
  * @module
  */
 import type { EventRecord } from '../core/event.js';
@@ -11,63 +12,13 @@ import type { DeadLetterReason } from '../pipeline/ledger.js';
 import type { SpoolLoss, SpoolLossReason, SpoolPort, TakenRecord } from '../pipeline/spool-port.js';
 import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
-import { type DeadLetterStats, DeadLetterSweeper } from './dead-letter-sweeper.js';
+import { DeadLetterSweeper } from './dead-letter-sweeper.js';
 import type { EvictedDeadLetters } from './dead-letter-table.js';
 import type { MovedAside } from './open-spool.js';
+import { SPOOL_DEFAULTS, type SpoolOptions, type SpoolStats } from './spool-options.js';
 import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
 import { SpoolWriter } from './spool-writer.js';
-
-/** Spool settings (the `spool` section of the config, minus the path). */
-export interface SpoolOptions {
-  /** Keep every accepted delivery on disk until its destination acknowledges it. @default false */
-  readonly durable?: boolean | undefined;
-  /** Records older than this are dropped (counted as dropped:expired). @default 604_800_000 (7 days) */
-  readonly ttlMs?: number | undefined;
-  /** Size cap of stored records; the oldest go first (counted as dropped:spool_full). @default 268_435_456 (256 MiB) */
-  readonly maxBytes?: number | undefined;
-  /** Spill everything for a destination while its circuit is open. @default false */
-  readonly whenBreakerOpen?: boolean | undefined;
-  /** Rows the in-memory hand-off may hold before spilling is refused. @default 100_000 */
-  readonly maxPending?: number | undefined;
-  /** Bounds of the dead-letter table; what they evict is counted, not dropped again. */
-  readonly deadLetters?: DeadLetterOptions | undefined;
-}
-
-/** How long dead letters are kept and how much room they may take (`spool.deadLetters`). */
-export interface DeadLetterOptions {
-  /** Letters older than this are evicted (counted as evicted: expired). @default 604_800_000 (7 days) */
-  readonly ttlMs?: number | undefined;
-  /**
-   * Size cap of stored letters (records and error texts); the oldest go first (counted as
-   * evicted: full). @default 67_108_864 (64 MiB)
-   */
-  readonly maxBytes?: number | undefined;
-}
-
-/** Figures reported in `stats().spool`. */
-export interface SpoolStats {
-  readonly path: string;
-  readonly durable: boolean;
-  /** Records waiting to be fed back, per destination. */
-  readonly backlog: Readonly<Record<string, number>>;
-  readonly bytes: number;
-  /** Rows waiting in the write-behind hand-off. */
-  readonly handoff: number;
-  /** Rows committed to disk since start. */
-  readonly committed: number;
-  readonly lost: Readonly<Partial<Record<SpoolLossReason, number>>>;
-  /** Dead letters stored, their bytes, and how many this run evicted by reason. */
-  readonly deadLetters: DeadLetterStats;
-  /** Set when the file found at start was unusable and moved aside. */
-  readonly movedAside?: MovedAside;
-}
-
-export const SPOOL_DEFAULTS = {
-  ttlMs: 7 * 24 * 3_600_000,
-  maxBytes: 256 * 1024 * 1024,
-  maxPending: 100_000,
-  deadLetters: { ttlMs: 7 * 24 * 3_600_000, maxBytes: 64 * 1024 * 1024 },
-} as const;
+import type { SyncJournal } from './sync-journal.js';
 
 export class Spool implements SpoolPort {
   readonly durable: boolean;
@@ -80,6 +31,8 @@ export class Spool implements SpoolPort {
   readonly #maxBytes: number;
   readonly #movedAside: MovedAside | undefined;
   readonly #deadLetters: DeadLetterSweeper;
+  readonly #mode: boolean | 'sync';
+  readonly #emitJournal: SyncJournal | undefined;
   /** destination → record id → spool row id, for records in memory that also have a row. */
   readonly #journal = new Map<string, Map<number, number>>();
   /** destination → id of the last row fed back. */
@@ -98,10 +51,14 @@ export class Spool implements SpoolPort {
       movedAside?: MovedAside | undefined;
       /** Failures of background work (the dead-letter sweep). */
       onError?: ((error: unknown) => void) | undefined;
+      /** The emit journal of strict durable mode, checkpointed after every flush. */
+      journal?: SyncJournal | undefined;
     },
   ) {
     this.#store = store;
-    this.durable = options.durable ?? false;
+    this.#mode = options.durable ?? false;
+    this.durable = this.#mode !== false;
+    this.#emitJournal = deps.journal;
     this.whenBreakerOpen = options.whenBreakerOpen ?? false;
     this.#ttlMs = options.ttlMs ?? SPOOL_DEFAULTS.ttlMs;
     this.#maxBytes = options.maxBytes ?? SPOOL_DEFAULTS.maxBytes;
@@ -119,12 +76,19 @@ export class Spool implements SpoolPort {
     );
     this.#writer = new SpoolWriter(store, {
       maxPending: options.maxPending ?? SPOOL_DEFAULTS.maxPending,
-      afterCommit: () => {
+      afterFlush: () => {
         this.#enforceCap();
         this.#deadLetters.afterWrite();
+        // Everything routed before this flush is on disk or settled: the journal no longer needs it.
+        this.#emitJournal?.checkpoint();
       },
-      onFailure: (_error, rows) => this.#lose(rows, 'spool_failed'),
+      onFailure: (_error, rows) => {
+        this.#lose(rows, 'spool_failed');
+        // Durable copies belong to records still in memory: they go with the next commit instead.
+        this.#writer.restore(rows.filter((r) => r.reason === 'durable'));
+      },
     });
+    deps.journal?.onRouted(() => this.#writer.requestFlush());
   }
 
   onLoss(listener: (loss: SpoolLoss) => void): void {
@@ -156,7 +120,11 @@ export class Spool implements SpoolPort {
   }
 
   journal(destination: string, record: EventRecord): void {
-    if (this.#closed || this.#journalOf(destination).has(record.id) || !this.#writer.hasRoom(1)) return;
+    if (this.#closed || this.#journalOf(destination).has(record.id)) return;
+    // A full hand-off may skip the copy in write-behind mode, never in strict mode: the emit journal
+    // would otherwise checkpoint past a record that is on disk nowhere. The copies are bounded by the
+    // records held in memory anyway.
+    if (!this.#emitJournal && !this.#writer.hasRoom(1)) return;
     this.#journalOf(destination).set(record.id, this.#insert(destination, record, 'durable'));
   }
 
@@ -251,13 +219,14 @@ export class Spool implements SpoolPort {
   stats(): SpoolStats {
     const base = {
       path: this.#store.path,
-      durable: this.durable,
+      durable: this.#mode,
       backlog: Object.fromEntries(this.#backlog),
       bytes: this.#store.bytes,
       handoff: this.#writer.pending,
       committed: this.#writer.committed,
       lost: { ...this.#lost },
       deadLetters: this.#deadLetters.stats(),
+      ...(this.#emitJournal ? { journal: this.#emitJournal.stats() } : {}),
     };
     return this.#movedAside ? { ...base, movedAside: this.#movedAside } : base;
   }
@@ -267,6 +236,7 @@ export class Spool implements SpoolPort {
     if (this.#closed) return;
     this.#writer.flushSync();
     this.#deadLetters.stop();
+    this.#emitJournal?.close();
     this.#closed = true;
     this.#store.close();
   }
