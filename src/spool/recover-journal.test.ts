@@ -49,7 +49,7 @@ const waiting = (store: SpoolStore, destination: string): string[] =>
 describe('emit journal recovery', () => {
   it('moves entries after the last checkpoint into the spool, one row per destination, and deletes the segments', () => {
     const { dir, store } = setup();
-    const run = '4000001-1000-1';
+    const run = '4194401-1000-1';
     segment(dir, run, 1, [
       entryLine(1, 10, ['ops'], record('covered')),
       entryLine(2, 11, ['ops', 'audit'], record('two')),
@@ -68,18 +68,18 @@ describe('emit journal recovery', () => {
 
   it('recovers runs oldest first, so each destination keeps its order', () => {
     const { dir, store } = setup();
-    segment(dir, '4000002-2000-1', 1, [entryLine(1, 20, ['ops'], record('newer'))]);
-    segment(dir, '4000001-1000-1', 1, [entryLine(1, 10, ['ops'], record('older'))]);
+    segment(dir, '4194402-2000-1', 1, [entryLine(1, 20, ['ops'], record('newer'))]);
+    segment(dir, '4194401-1000-1', 1, [entryLine(1, 10, ['ops'], record('older'))]);
     recoverJournal(dir, store, { ttlMs: 1_000, isAlive: dead });
     expect(waiting(store, 'ops')).toEqual(['recovered:older', 'recovered:newer']);
   });
 
   it('leaves alone the segments of a run that is still alive, here or in another process', () => {
     const { dir, store } = setup();
-    segment(dir, '4000003-3000-1', 1, [entryLine(1, 30, ['ops'], record('other process'))]);
+    segment(dir, '4194403-3000-1', 1, [entryLine(1, 30, ['ops'], record('other process'))]);
     const live = new SyncJournal(dir, { startedAt: 40 });
     live.append(40, ['ops'], record('this process'));
-    const result = recoverJournal(dir, store, { ttlMs: 1_000, isAlive: (pid) => pid === 4000003 });
+    const result = recoverJournal(dir, store, { ttlMs: 1_000, isAlive: (pid) => pid === 4194403 });
     expect(result).toEqual({ recovered: 0, unreadable: 0, leftToRunning: 2 });
     expect(readdirSync(dir)).toHaveLength(2);
     live.close();
