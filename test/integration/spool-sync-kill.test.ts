@@ -137,7 +137,7 @@ describe("strict durable mode (durable: 'sync') across kill -9", () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const perRun: Array<{ accepted: number; ms: number }> = [];
+    const perRun: Array<{ accepted: number; ms: number; refused: number }> = [];
     let recovered = 0;
     for (let r = 0; r < KILLS; r++) {
       const before = acceptedIds(dir.accepted).length;
@@ -148,7 +148,12 @@ describe("strict durable mode (durable: 'sync') across kill -9", () => {
       await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1_000));
       run.child.kill('SIGKILL');
       await run.exited;
-      perRun.push({ accepted: acceptedIds(dir.accepted).length - before, ms: performance.now() - started });
+      const progress = run.lines.filter((l) => l.startsWith('progress ')).at(-1) ?? 'progress {"refused":0}';
+      perRun.push({
+        accepted: acceptedIds(dir.accepted).length - before,
+        ms: performance.now() - started,
+        refused: (JSON.parse(progress.slice('progress '.length)) as { refused: number }).refused,
+      });
     }
     // The collector recovers for the drain: what is measured is what the kills lost, not retry throughput.
     c.faults.clear();
@@ -168,9 +173,11 @@ describe("strict durable mode (durable: 'sync') across kill -9", () => {
     );
     // Enough load for the kills to land mid-flight: thousands of events per run.
     expect(perRun.every((p) => p.accepted > 1_000)).toBe(true);
+    const refused = perRun.reduce((s, p) => s + p.refused, 0);
     process.stdout.write(
-      `sync kill -9 x${KILLS}: ${accepted.length} accepted (${rate}/s while running), 0 lost, ` +
-        `${dead.size} dead-lettered, ${duplicates} duplicates delivered, ${recovered} journal entries recovered\n`,
+      `sync kill -9 x${KILLS}: ${accepted.length} accepted (${rate}/s while running), ${refused} refused ` +
+        `(never accepted), 0 lost, ${dead.size} dead-lettered, ${duplicates} duplicates delivered, ` +
+        `${recovered} journal entries recovered\n`,
     );
   }, 150_000);
 });
