@@ -7,8 +7,9 @@
  *
  * The pipeline's normalise, route and prepare steps are wrapped so that, for a journalled event,
  * they return what was computed at the door rather than computing it again: each event is still
- * normalised, routed (sampled) and redacted once. The results are looked up by the record object
- * the wrapped `normalize` returned, so the wrappers do not depend on the order the pipeline calls them.
+ * normalised, routed (sampled) and redacted once. `normalize` hands the pipeline the redacted record
+ * (routing was decided on the original already), and the other two look it up by that object, so
+ * the wrappers do not depend on the order the pipeline calls them.
  * @module
  */
 import type { EventRecord } from '../core/event.js';
@@ -28,23 +29,18 @@ export interface PipelineStages {
 /** An event already normalised, routed, redacted and journalled, waiting in the intake. */
 class JournaledEvent {
   readonly seq: number;
+  /** The redacted record; the normalised one only when redaction failed (the pipeline then withholds it). */
   readonly record: EventRecord;
+  readonly redacted: boolean;
   readonly bytes: number;
   readonly decision: RouteDecision;
-  /** The redacted copy, or undefined when redaction failed (the pipeline then withholds it itself). */
-  readonly prepared: EventRecord | undefined;
 
-  constructor(
-    seq: number,
-    normalized: { record: EventRecord; bytes: number },
-    decision: RouteDecision,
-    prepared: EventRecord | undefined,
-  ) {
+  constructor(seq: number, record: EventRecord, redacted: boolean, bytes: number, decision: RouteDecision) {
     this.seq = seq;
-    this.record = normalized.record;
-    this.bytes = normalized.bytes;
+    this.record = record;
+    this.redacted = redacted;
+    this.bytes = bytes;
     this.decision = decision;
-    this.prepared = prepared;
   }
 }
 
@@ -80,7 +76,15 @@ export class SyncAcceptor implements EmitJournal, PipelineStages {
       decision.destinations,
       prepared ?? withheldRecord(normalized.record),
     );
-    return seq === undefined ? undefined : new JournaledEvent(seq, normalized, decision, prepared);
+    if (seq === undefined) return undefined;
+    // Only the redacted copy is kept: it is all the lanes need, and the intake may hold many of these.
+    return new JournaledEvent(
+      seq,
+      prepared ?? normalized.record,
+      prepared !== undefined,
+      normalized.bytes,
+      decision,
+    );
   };
 
   readonly normalize = (event: unknown, id: number, time: number): { record: EventRecord; bytes: number } => {
@@ -95,8 +99,6 @@ export class SyncAcceptor implements EmitJournal, PipelineStages {
   readonly route = (record: EventRecord): RouteDecision =>
     this.#byRecord.get(record)?.decision ?? this.#base.route(record);
 
-  readonly prepare = (record: EventRecord): EventRecord => {
-    const prepared = this.#byRecord.get(record)?.prepared;
-    return prepared ? { ...prepared, id: record.id } : this.#base.prepare(record);
-  };
+  readonly prepare = (record: EventRecord): EventRecord =>
+    this.#byRecord.get(record)?.redacted ? record : this.#base.prepare(record);
 }
