@@ -221,4 +221,21 @@ describe('offpath spool stats and offpath dlq', () => {
       { destination: 'rejecting', reason: 'full', count: full.evicted.full, lastAt: expect.any(Number) },
     ]);
   });
+
+  it('shows the emit journal of an app running in strict durable mode', async () => {
+    const spool = join(mkdtempSync(join(tmpdir(), 'offpath-cli-')), 'spool.db');
+    const sink = memorySink();
+    sink.respondWith(() => new Promise(() => {}));
+    const offpath = createOffpath({
+      destinations: [{ name: 'slow', type: 'custom', sink, sendTimeoutMs: 60_000 }],
+      spool: { path: spool, durable: 'sync' },
+    });
+    for (let i = 0; i < 3; i++) offpath.emit({ message: `m${i}` });
+    const stats = await cli('spool', 'stats', '--spool', spool);
+    expect(stats.out).toMatch(/emit journal \(durable: 'sync'\): 1 segment\(s\), \d+ bytes in /);
+    const json = JSON.parse((await cli('spool', 'stats', '--spool', spool, '--json')).out);
+    expect(json.emitJournal).toMatchObject({ path: `${spool}.emit-journal`, segments: 1 });
+    expect(json.emitJournal.bytes).toBeGreaterThan(0);
+    await offpath.close({ timeoutMs: 100 });
+  });
 });

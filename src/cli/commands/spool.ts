@@ -3,7 +3,10 @@
  * reason, and how many dead letters the `spool.deadLetters` bounds have evicted since the file was made.
  * @module
  */
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSegmentFileName } from '../../spool/journal-format.js';
+import { emitJournalDir } from '../../spool/open-emit-journal.js';
 import { type CommandResult, ok } from '../io.js';
 import { isoTime, type SpoolCommandOptions, withSpool } from '../spool-options.js';
 import { formatTable } from '../table.js';
@@ -20,8 +23,15 @@ export function spoolStatsCommand(options: SpoolStatsOptions): CommandResult {
     const counts = store.counts(filter);
     const evicted = store.letters.evictionTotals({ destination: filter.destination });
     const fileBytes = statSync(store.path).size;
+    const journal = emitJournal(store.path);
     if (options.json) {
-      const json = { path: store.path, fileBytes, ...counts, deadLettersEvicted: evicted };
+      const json = {
+        path: store.path,
+        fileBytes,
+        ...counts,
+        deadLettersEvicted: evicted,
+        ...(journal ? { emitJournal: journal } : {}),
+      };
       return ok(`${JSON.stringify(json, null, 2)}\n`);
     }
     const waiting = counts.records.reduce((n, r) => n + r.count, 0);
@@ -29,6 +39,12 @@ export function spoolStatsCommand(options: SpoolStatsOptions): CommandResult {
     const lines = [
       `${store.path}: ${fileBytes} bytes on disk, ${waiting} record(s) waiting, ${dead} dead letter(s)`,
     ];
+    if (journal && journal.segments > 0) {
+      lines.push(
+        `emit journal (durable: 'sync'): ${journal.segments} segment(s), ${journal.bytes} bytes in ${journal.path}` +
+          ' (a running app writes them; what a stopped one left is recovered at its next start)',
+      );
+    }
     if (counts.records.length > 0) {
       lines.push(
         '',
@@ -61,4 +77,21 @@ export function spoolStatsCommand(options: SpoolStatsOptions): CommandResult {
     }
     return ok(`${lines.join('\n')}\n`);
   });
+}
+
+/** The emit journal beside the spool (strict durable mode), if there is one. */
+function emitJournal(spoolPath: string): { path: string; segments: number; bytes: number } | undefined {
+  const path = emitJournalDir(spoolPath);
+  if (!existsSync(path)) return undefined;
+  const segments = readdirSync(path).filter((name) => parseSegmentFileName(name) !== undefined);
+  // A running app deletes covered segments at any moment: one gone since readdir counts as empty.
+  const size = (name: string): number => {
+    try {
+      return statSync(join(path, name)).size;
+    } catch {
+      return 0;
+    }
+  };
+  const bytes = segments.reduce((sum, name) => sum + size(name), 0);
+  return { path, segments: segments.length, bytes };
 }
