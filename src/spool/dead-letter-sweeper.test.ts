@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { record as base } from '../../test/helpers/records.js';
 import type { EventRecord } from '../core/event.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import type { EvictedDeadLetters } from './dead-letter-table.js';
@@ -15,18 +16,7 @@ afterEach(() => {
   for (const s of spools.splice(0)) s.close();
 });
 
-function record(id: number): EventRecord {
-  return {
-    id,
-    level: 'error',
-    kind: 'log',
-    time: 0,
-    message: `m${id}`,
-    fields: {},
-    tags: [],
-    truncated: false,
-  };
-}
+const record = (id: number): EventRecord => base({ id, level: 'error', time: 0, message: `m${id}` });
 
 function open(path: string, clock: ManualClock, options: SpoolOptions = {}) {
   const { store } = openSpool(path);

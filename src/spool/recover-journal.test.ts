@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { record as base } from '../../test/helpers/records.js';
 import type { EventRecord } from '../core/event.js';
 import { checkpointLine, entryLine, segmentFileName } from './journal-format.js';
 import { emitJournalDir } from './open-emit-journal.js';
@@ -15,16 +16,7 @@ afterEach(() => {
   for (const s of stores.splice(0)) s.close();
 });
 
-const record = (message: string): EventRecord => ({
-  id: 0,
-  level: 'error',
-  kind: 'log',
-  time: 1,
-  message,
-  fields: {},
-  tags: [],
-  truncated: false,
-});
+const record = (message: string): EventRecord => base({ id: 0, level: 'error', time: 1, message });
 
 function setup() {
   const path = join(mkdtempSync(join(tmpdir(), 'offpath-recover-')), 'spool.db');

@@ -2,20 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { record as base } from '../../test/helpers/records.js';
 import type { EventRecord } from '../core/event.js';
 import { parseJournalLine, segmentFileName } from './journal-format.js';
 import { SyncJournal } from './sync-journal.js';
 
-const record = (message: string): EventRecord => ({
-  id: 0,
-  level: 'info',
-  kind: 'log',
-  time: 1,
-  message,
-  fields: {},
-  tags: [],
-  truncated: false,
-});
+const record = (message: string): EventRecord => base({ id: 0, level: 'info', time: 1, message });
 
 function journalDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'offpath-journal-')), 'spool.db.emit-journal');
