@@ -42,10 +42,12 @@ export function recoverJournal(
   const ordered = [...runs.values()].sort((a, b) => a[0]!.startedAt - b[0]!.startedAt);
   let unreadable = 0;
   const rows: Array<Omit<SpoolRow, 'id'>> = [];
+  const read: string[] = [];
   for (const segments of ordered) {
     segments.sort((a, b) => a.index - b.index);
     const run = readRun(segments);
     unreadable += run.unreadable;
+    read.push(...run.read);
     for (const entry of run.entries) {
       if (entry.seq <= run.covered) continue;
       const record = JSON.stringify(entry.record);
@@ -63,16 +65,34 @@ export function recoverJournal(
     }
   }
   store.adopt(rows);
-  for (const segments of ordered) for (const s of segments) unlinkSync(s.path);
+  // A segment that could not be read stays where it is, for a later start.
+  for (const path of read) removeSegment(path);
   return { recovered: rows.length, unreadable, leftToRunning };
+}
+
+/** Best effort: a segment that cannot be removed is recovered again next time (duplicates, not loss). */
+function removeSegment(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Left for the next start.
+  }
 }
 
 function readRun(segments: readonly Segment[]) {
   let covered = 0;
   let unreadable = 0;
   const entries = [];
+  const read: string[] = [];
   for (const segment of segments) {
-    for (const line of readFileSync(segment.path, 'utf8').split('\n')) {
+    let text: string;
+    try {
+      text = readFileSync(segment.path, 'utf8');
+    } catch {
+      continue;
+    }
+    read.push(segment.path);
+    for (const line of text.split('\n')) {
       if (line === '') continue;
       const parsed = parseJournalLine(line);
       if (parsed.kind === 'entry') entries.push(parsed.entry);
@@ -80,5 +100,5 @@ function readRun(segments: readonly Segment[]) {
       else unreadable++;
     }
   }
-  return { covered, unreadable, entries };
+  return { covered, unreadable, entries, read };
 }

@@ -178,6 +178,22 @@ describe('spool', () => {
     await offpath.close();
   });
 
+  it("with durable: 'sync' and an unusable journal directory, reports it and runs without a spool", async () => {
+    const c = await collector();
+    const path = spoolPath();
+    writeFileSync(`${path}.emit-journal`, 'a file where the journal directory should be');
+    const errors: Array<{ phase: string }> = [];
+    const offpath = createOffpath(
+      { destinations: [{ name: 'c', type: 'http', url: c.url }], spool: { path, durable: 'sync' } },
+      { onError: (_error, context) => errors.push(context) },
+    );
+    expect(errors).toEqual([{ phase: 'spool' }]);
+    expect(offpath.stats().spool).toBeUndefined();
+    expect(offpath.emit({ message: 'still delivered' })).toBe(true);
+    await offpath.close();
+    expect(messages(c)).toEqual(['still delivered']);
+  });
+
   it('drops records older than the TTL at replay, counted as dropped:expired', async () => {
     const c = await collector();
     const path = spoolPath();
