@@ -14,6 +14,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
 import { DeadLetterSweeper } from './dead-letter-sweeper.js';
 import type { EvictedDeadLetters } from './dead-letter-table.js';
+import { HeldCopies } from './held-copies.js';
 import type { MovedAside } from './open-spool.js';
 import { SPOOL_DEFAULTS, type SpoolOptions, type SpoolStats } from './spool-options.js';
 import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
@@ -33,8 +34,8 @@ export class Spool implements SpoolPort {
   readonly #deadLetters: DeadLetterSweeper;
   readonly #mode: boolean | 'sync';
   readonly #emitJournal: SyncJournal | undefined;
-  /** destination → record id → spool row id, for records in memory that also have a row. */
-  readonly #journal = new Map<string, Map<number, number>>();
+  /** Records in memory that also have a row. */
+  readonly #held = new HeldCopies();
   /** destination → id of the last row fed back. */
   readonly #cursor = new Map<string, number>();
   readonly #backlog: Map<string, number>;
@@ -83,7 +84,10 @@ export class Spool implements SpoolPort {
         this.#emitJournal?.checkpoint();
       },
       onFailure: (_error, rows) => {
-        this.#lose(rows, 'spool_failed');
+        this.#lose(
+          rows.filter((r) => r.reason !== 'durable'),
+          'spool_failed',
+        );
         // Durable copies belong to records still in memory: they go with the next commit instead.
         this.#writer.restore(rows.filter((r) => r.reason === 'durable'));
       },
@@ -102,12 +106,10 @@ export class Spool implements SpoolPort {
 
   spill(destination: string, records: readonly EventRecord[], reason: SpillReason): boolean {
     if (this.#closed || !this.#writer.hasRoom(records.length)) return false;
-    const journal = this.#journal.get(destination);
     let queued = 0;
     for (const record of records) {
-      const rowId = journal?.get(record.id);
+      const rowId = this.#held.take(destination, record.id);
       if (rowId !== undefined) {
-        journal?.delete(record.id);
         // At shutdown its row simply stays for the next run; otherwise it must queue up again behind the cursor.
         if (reason === 'shutdown') continue;
         this.#writer.remove(rowId);
@@ -120,22 +122,19 @@ export class Spool implements SpoolPort {
   }
 
   journal(destination: string, record: EventRecord): void {
-    if (this.#closed || this.#journalOf(destination).has(record.id)) return;
+    if (this.#closed || this.#held.has(destination, record.id)) return;
     // A full hand-off may skip the copy in write-behind mode, never in strict mode: the emit journal
     // would otherwise checkpoint past a record that is on disk nowhere. The copies are bounded by the
     // records held in memory anyway.
     if (!this.#emitJournal && !this.#writer.hasRoom(1)) return;
-    this.#journalOf(destination).set(record.id, this.#insert(destination, record, 'durable'));
+    this.#held.add(destination, record.id, this.#insert(destination, record, 'durable'));
   }
 
   settle(destination: string, records: readonly EventRecord[]): void {
-    const journal = this.#journal.get(destination);
-    if (!journal || this.#closed) return;
+    if (this.#closed) return;
     for (const r of records) {
-      const rowId = journal.get(r.id);
-      if (rowId === undefined) continue;
-      journal.delete(r.id);
-      this.#writer.remove(rowId);
+      const rowId = this.#held.take(destination, r.id);
+      if (rowId !== undefined) this.#writer.remove(rowId);
     }
   }
 
@@ -175,7 +174,6 @@ export class Spool implements SpoolPort {
     const taken: TakenRecord[] = [];
     const expired: SpoolRow[] = [];
     const unreadable: SpoolRow[] = [];
-    const journal = this.#journalOf(destination);
     for (const row of rows) {
       this.#cursor.set(destination, row.id);
       if (row.expiresAt <= now) {
@@ -188,7 +186,7 @@ export class Spool implements SpoolPort {
         continue;
       }
       const id = nextId();
-      journal.set(id, row.id);
+      this.#held.add(destination, id, row.id);
       taken.push({ record: { ...record, id }, bytes: row.bytes, spilledHere: this.#spilledHere(row) });
     }
     this.#backlog.set(
@@ -207,7 +205,7 @@ export class Spool implements SpoolPort {
     this.#writer.flushSync();
     const n = this.#store.requeueDeadLetters(filter, this.#clock.now(), this.#ttlMs);
     this.#backlog.clear();
-    for (const [d, count] of this.#store.backlogs()) this.#backlog.set(d, count - this.#heldCount(d));
+    for (const [d, count] of this.#store.backlogs()) this.#backlog.set(d, count - this.#held.count(d));
     return n;
   }
 
@@ -257,19 +255,6 @@ export class Spool implements SpoolPort {
     return id;
   }
 
-  #journalOf(destination: string): Map<number, number> {
-    let journal = this.#journal.get(destination);
-    if (!journal) {
-      journal = new Map();
-      this.#journal.set(destination, journal);
-    }
-    return journal;
-  }
-
-  #heldCount(destination: string): number {
-    return this.#journal.get(destination)?.size ?? 0;
-  }
-
   /** Rows this run spilled are counted as spooled by its ledger; earlier runs' rows are not. */
   #spilledHere(row: RemovedRow): boolean {
     return row.id > this.#store.bootMaxId && row.reason !== 'replay' && row.reason !== 'durable';
@@ -282,19 +267,17 @@ export class Spool implements SpoolPort {
       const fed = row.id <= (this.#cursor.get(row.destination) ?? 0);
       return !fed && !(row.reason === 'durable' && row.id > this.#store.bootMaxId);
     });
-    const byDestination = new Map<string, RemovedRow[]>();
-    for (const row of removed) {
-      byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
-      this.#backlog.set(row.destination, Math.max(0, this.backlog(row.destination) - 1));
-    }
-    for (const [destination, rows] of byDestination) this.#report(destination, rows, 'spool_full');
+    this.#lose(removed, 'spool_full');
   }
 
-  #lose(rows: readonly SpoolRow[], reason: SpoolLossReason): void {
-    const lost = rows.filter((r) => r.reason !== 'durable');
-    const byDestination = new Map<string, SpoolRow[]>();
-    for (const row of lost)
-      byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+  /** Records the spool lost on its own: their destination's backlog shrinks and its ledger counts them. */
+  #lose(rows: readonly RemovedRow[], reason: SpoolLossReason): void {
+    const byDestination = new Map<string, RemovedRow[]>();
+    for (const row of rows) {
+      const list = byDestination.get(row.destination);
+      if (list) list.push(row);
+      else byDestination.set(row.destination, [row]);
+    }
     for (const [destination, list] of byDestination) {
       this.#backlog.set(destination, Math.max(0, this.backlog(destination) - list.length));
       this.#report(destination, list, reason);
