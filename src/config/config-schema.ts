@@ -111,7 +111,9 @@ export const configSchema = z
     spool: z
       .object({
         path: z.string().min(1),
-        durable: z.union([z.boolean(), z.literal('sync')]).optional(),
+        durable: z
+          .union([z.boolean(), z.literal('sync')], { error: 'must be true, false or "sync"' })
+          .optional(),
         ttlMs: positiveInt.optional(),
         maxBytes: positiveInt.optional(),
         whenBreakerOpen: z.boolean().optional(),
