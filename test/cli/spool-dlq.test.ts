@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { createOffpath, memorySink, reconciles } from '../../src/index.js';
 import { BadRequestError } from '../../src/resilience/errors.js';
 import { type CollectorEmulator, ManualClock, startCollectorEmulator } from '../../src/testing/index.js';
@@ -17,9 +17,7 @@ interface Run {
 async function cli(...args: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  let code = -1;
-  const program = buildProgram({ out: (t) => (out += t), err: (t) => (err += t) }, (c) => (code = c));
-  await program.parseAsync(args, { from: 'user' });
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -169,10 +167,11 @@ describe('offpath spool stats and offpath dlq', () => {
     expect(since.err).toContain('use a duration such as 30m, 2h or 7d');
 
     const noConfig = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'));
-    expect(noConfig.code).toBe(1);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.err).toContain('absent.json: no such file');
     const badTimeout = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'), '--timeout', 'soon');
     expect(badTimeout.code).toBe(2);
-    expect(badTimeout.err).toContain('--timeout must be a whole number');
+    expect(badTimeout.err).toContain("option '--timeout <ms>' argument 'soon' is invalid");
   });
 
   it('bounds dead letters by age and size: evictions are counted and announced, the ledger is untouched', async () => {
