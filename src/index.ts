@@ -140,4 +140,4 @@ export type { ProcessHealthOptions } from './sources/process-health.js';
 export { processHealth } from './sources/process-health.js';
 export type { ReportOptions, TimeOptions } from './sources/report.js';
 export { reportEvent, timeOperation } from './sources/report.js';
-export type { SpoolOptions, SpoolStats } from './spool/spool.js';
+export type { SpoolOptions, SpoolStats } from './spool/spool-options.js';

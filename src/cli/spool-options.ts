@@ -4,7 +4,8 @@
  */
 import { loadConfigSource } from '../config/config-source.js';
 import { openExistingSpool } from '../spool/open-spool.js';
-import type { SpoolFilter, SpoolStore } from '../spool/spool-store.js';
+import type { SpoolFilter } from '../spool/spool-filter.js';
+import type { SpoolStore } from '../spool/spool-store.js';
 import { configSourceFrom } from './config-option.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { type CommandResult, fail } from './io.js';

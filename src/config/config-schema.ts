@@ -133,10 +133,14 @@ export const configSchema = z
     spool: z
       .object({
         path: z.string().min(1),
-        durable: z.boolean().optional(),
+        durable: z.union([z.boolean(), z.literal('sync')]).optional(),
         ttlMs: positiveInt.optional(),
         maxBytes: positiveInt.optional(),
         whenBreakerOpen: z.boolean().optional(),
+        deadLetters: z
+          .object({ ttlMs: positiveInt.optional(), maxBytes: positiveInt.optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

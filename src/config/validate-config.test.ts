@@ -200,4 +200,22 @@ describe('validateConfig', () => {
       ['destinations[0].queue.overflow: "spool" needs a top-level spool: {path}'],
     );
   });
+
+  it('explains the spool durability modes and the dead-letter bounds', () => {
+    const destinations = [{ name: 'x', type: 'console' }];
+    expect(problems({ destinations, spool: { path: 's.db', durable: 'synch' } })).toEqual([
+      'spool.durable: expected one of true, false, sync, got "synch" (did you mean "sync"?)',
+    ]);
+    expect(problems({ destinations, spool: { path: 's.db', deadLetters: { ttlMS: 5 } } })).toEqual([
+      'spool.deadLetters.ttlMS: unknown setting (did you mean "ttlMs"?)',
+    ]);
+    const valid = validateConfig({
+      destinations,
+      spool: { path: 's.db', durable: 'sync', deadLetters: { ttlMs: 60_000, maxBytes: 1_000_000 } },
+    });
+    expect(valid.spool).toMatchObject({
+      durable: 'sync',
+      deadLetters: { ttlMs: 60_000, maxBytes: 1_000_000 },
+    });
+  });
 });

@@ -20,7 +20,8 @@ import { type Clock, systemClock } from '../resilience/clock.js';
 import { ConfigError } from '../resilience/errors.js';
 import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
-import type { SpoolStats } from '../spool/spool.js';
+import type { SpoolStats } from '../spool/spool-options.js';
+import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
 import { buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
 import {
@@ -97,7 +98,11 @@ export interface OffpathHealth {
 
 /** An offpath instance. */
 export interface Offpath {
-  /** Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. */
+  /**
+   * Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. The exception is
+   * opt-in strict durable mode (`spool.durable: 'sync'`): the event is normalised, redacted and written
+   * to the emit journal before this returns (see docs/SPOOL.md).
+   */
   emit(event: OffpathEvent): boolean;
   /** The ledger; `accepted = delivered + digested + dropped + deadLettered + pending` always holds. */
   stats(): OffpathStats;
@@ -194,9 +199,18 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     ? openInstanceSpool(valid.spool, {
         clock,
         redactText: sharedRedactor?.text ?? identity,
+        events,
         onError: deps.onError,
       })
     : undefined;
+  const base: PipelineStages = {
+    normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
+    route,
+    prepare,
+  };
+  // Strict durable mode: emit() normalises, routes, redacts and journals; the pipeline reuses that work.
+  const acceptor = spool?.journal ? new SyncAcceptor(spool.journal, base) : undefined;
+  const stages = acceptor ?? base;
 
   const intakeCapacity = valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity;
   const pipeline = new Pipeline({
@@ -204,11 +218,12 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     intakeCapacity,
     memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
     sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
-    normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
-    route,
-    lanes,
+    normalize: stages.normalize,
+    route: stages.route,
+    lanes: acceptor ? lanes.map((spec) => ({ ...spec, prepare: stages.prepare })) : lanes,
     events,
     spool: spool?.spool,
+    journal: acceptor,
     onError: deps.onError,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined

@@ -7,8 +7,8 @@ import type { Level } from '../core/level.js';
 import type { OffpathError } from '../resilience/errors.js';
 import type { DeadLetterReason, DropReason } from './ledger.js';
 
-/** Why `emit()` returned false. */
-export type RefuseReason = 'queue_full' | 'closed' | 'overload';
+/** Why `emit()` returned false (`journal_failed`: strict durable mode could not write the event). */
+export type RefuseReason = 'queue_full' | 'closed' | 'overload' | 'journal_failed';
 
 /** Circuit states, as reported on the stream. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
@@ -31,6 +31,16 @@ export interface OffpathEvents {
     readonly records: readonly EventRecord[];
     readonly attempts: number;
     readonly error: OffpathError | undefined;
+  };
+  /**
+   * The spool's dead-letter bounds removed stored letters: `expired` (older than
+   * `spool.deadLetters.ttlMs`) or `full` (over `spool.deadLetters.maxBytes`). Not a ledger outcome:
+   * those events were already counted as dead-lettered.
+   */
+  'dead-letters-evicted': {
+    readonly destination: string;
+    readonly reason: 'expired' | 'full';
+    readonly count: number;
   };
   'destination-disabled': { readonly destination: string; readonly error: OffpathError };
   'destination-enabled': { readonly destination: string };

@@ -6,6 +6,7 @@
  */
 import type { EventRecord } from '../core/event.js';
 import { isLevel, type Level, levelRank } from '../core/level.js';
+import { withheldRecord } from '../core/withheld-record.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents, RefuseReason } from './events.js';
@@ -15,7 +16,7 @@ import type { LaneObserver } from './lane-observer.js';
 import { type DropReason, Ledger, type LedgerSnapshot, sumLedgers } from './ledger.js';
 import type { RouteDecision } from './router.js';
 import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
-import type { SpoolLoss, SpoolPort } from './spool-port.js';
+import type { EmitJournal, SpoolLoss, SpoolPort } from './spool-port.js';
 
 /** How often records waiting in the spool are fed back to lanes with room. */
 const FEED_INTERVAL_MS = 200;
@@ -41,6 +42,8 @@ export interface PipelineSettings {
   readonly lanes: readonly LaneSpec[];
   readonly events: TypedEmitter<OffpathEvents>;
   readonly spool?: SpoolPort;
+  /** Strict durable mode: every event is journalled before `emit()` returns. */
+  readonly journal?: EmitJournal | undefined;
   readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
   /** When set, pipeline work above this share of a core makes `emit()` refuse low-level events. */
   readonly selfBudget?: SelfBudget | undefined;
@@ -105,14 +108,25 @@ export class Pipeline {
     }
   }
 
-  /** Synchronous, O(1), never throws, never does I/O. */
+  /**
+   * Synchronous, never throws. O(1) and without I/O, except in strict durable mode, where the event
+   * is normalised, redacted and written to the journal before this returns.
+   */
   emit(event: unknown): boolean {
     try {
       const sampled = this.#self.shouldSample();
       const started = sampled ? performance.now() : 0;
       if (this.#phase !== 'running') return this.#refuse('closed');
       if (this.#self.shedding && this.#belowShedLevel(event)) return this.#refuse('overload');
-      if (!this.#intake.push(event, this.#s.clock.now())) return this.#refuse('queue_full');
+      const now = this.#s.clock.now();
+      let item = event;
+      if (this.#s.journal) {
+        // Checked first, so that a journalled event is always one the intake takes.
+        if (this.#intake.size === this.#intake.capacity) return this.#refuse('queue_full');
+        item = this.#s.journal.accept(event, now);
+        if (item === undefined) return this.#refuse('journal_failed');
+      }
+      if (!this.#intake.push(item, now)) return this.#refuse('queue_full');
       this.#emitted++;
       if (!this.#scheduled) {
         this.#scheduled = true;
@@ -414,17 +428,7 @@ export class Pipeline {
       return spec.prepare(record);
     } catch (error) {
       this.#report(error, { destination: spec.name, phase: 'prepare' });
-      // Never let an unprepared (possibly unredacted) record through: keep only what is always safe.
-      return {
-        id: record.id,
-        level: record.level,
-        kind: record.kind,
-        time: record.time,
-        fields: {},
-        tags: [],
-        truncated: true,
-        message: '[record withheld: preparation failed]',
-      };
+      return withheldRecord(record);
     }
   }
 
