@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
+import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
 
 const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
@@ -122,6 +123,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** Shared limits, breakers and digests across processes (docs/SCALE.md). Off when absent. */
+    coordination: coordinationSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
