@@ -28,6 +28,11 @@ export interface ConnectionEvents {
   readonly up: { readonly at: number; readonly rejoined: boolean };
   /** Redis stopped answering; emitted once per outage. `error` never contains the URL's password. */
   readonly down: { readonly at: number; readonly error: string };
+  /**
+   * The subscription connection (re)subscribed its channels. Messages published while it was not
+   * subscribed were missed: subscribers re-read the state they follow.
+   */
+  readonly subscribed: { readonly at: number };
 }
 
 /** What {@link RedisConnection.health} reports. */
@@ -129,18 +134,18 @@ export class RedisConnection {
     }
   }
 
-  /** Calls `listener` with every message published on `channel` (a second connection, made on first use). */
+  /**
+   * Calls `listener` with every message published on `channel` (on a second connection, made on first
+   * use). Listen to `subscribed` to learn when messages may have been missed.
+   */
   subscribe(channel: string, listener: (message: string) => void): () => void {
     const name = this.prefix + channel;
     let listeners = this.#channels.get(name);
     if (!listeners) {
       listeners = new Set();
       this.#channels.set(name, listeners);
-      this.#subscriberClient()
-        .subscribe(name)
-        .catch(() => {
-          // Subscribed again on the next 'ready' of the subscriber.
-        });
+      const sub = this.#subscriberClient();
+      if (sub.status === 'ready') this.#subscribeAll(sub, [name]);
     }
     listeners.add(listener);
     return () => {
@@ -164,21 +169,30 @@ export class RedisConnection {
 
   #subscriberClient(): Redis {
     if (this.#subscriber) return this.#subscriber;
-    const sub = this.#client.duplicate({ enableAutoPipelining: false, commandTimeout: undefined });
+    const sub = this.#client.duplicate({
+      enableAutoPipelining: false,
+      commandTimeout: undefined,
+      // Subscriptions are made again on every 'ready' below, followed by a `subscribed` event.
+      autoResubscribe: false,
+    });
     sub.on('error', () => {
       // The command client reports outages; the subscriber only reconnects.
     });
     sub.on('message', (channel: string, message: string) => {
       for (const listener of this.#channels.get(channel) ?? []) listener(message);
     });
-    // ioredis re-subscribes after a reconnect (autoResubscribe); a message sent meanwhile is missed,
-    // which is why subscribers re-read the state when the connection comes back up.
+    sub.on('ready', () => this.#subscribeAll(sub, [...this.#channels.keys()]));
     this.#subscriber = sub;
-    sub.connect().then(
-      () => (this.#channels.size > 0 ? sub.subscribe(...this.#channels.keys()) : undefined),
+    sub.connect().catch(() => undefined);
+    return sub;
+  }
+
+  #subscribeAll(sub: Redis, names: readonly string[]): void {
+    if (names.length === 0) return;
+    sub.subscribe(...names).then(
+      () => this.#events.emit('subscribed', { at: Date.now() }),
       () => undefined,
     );
-    return sub;
   }
 
   /** 'ready' only says the socket is open: a PING within the deadline says Redis answers. */

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { onCleanup } from '../../../test/helpers/cleanups.js';
+import { connectForTest } from '../../../test/helpers/coordination.js';
 import { keysUnder, requireRedis, testPrefix } from '../../../test/helpers/redis.js';
 import { RateLimiter } from '../../resilience/rate-limiter.js';
 import { ManualClock } from '../../testing/manual-clock.js';
 import type { LimiterPlan, SharedWindow } from '../ports.js';
-import { RedisConnection } from './connection.js';
+import type { RedisConnection } from './connection.js';
 import { RedisLimiter } from './redis-limiter.js';
 
 let prefix: string;
@@ -16,23 +16,8 @@ beforeEach(async () => {
   prefix = testPrefix(admin);
 });
 
-async function connect(): Promise<RedisConnection> {
-  const connection = new RedisConnection({ url: 'redis://127.0.0.1:6379', keyPrefix: prefix });
-  onCleanup(() => connection.close());
-  await untilUp(connection);
-  return connection;
-}
-
-async function untilUp(connection: RedisConnection): Promise<void> {
-  if (connection.up) return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Redis connection did not come up in 5 s')), 5_000);
-    const off = connection.on('up', () => {
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
+function connect(): Promise<RedisConnection> {
+  return connectForTest(prefix);
 }
 
 function local(plan: LimiterPlan, clock: ManualClock): RateLimiter {
