@@ -89,6 +89,8 @@ export class RedisConnection {
       // Commands issued in the same turn (a decision and the previous answer's correction, a burst of
       // claims) leave in one write.
       enableAutoPipelining: true,
+      // RESP2 replies have one shape for every command (RESP3 maps would change XREADGROUP's).
+      protocol: 2,
     });
     this.#client.on('ready', () => void this.#confirm());
     this.#client.on('error', (error: Error) => this.#fail(error));
