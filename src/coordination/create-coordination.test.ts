@@ -5,6 +5,7 @@ import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../../test/help
 import { ManualClock } from '../testing/manual-clock.js';
 import type { DestinationInput } from './create-coordination.js';
 import { type Coordination, type CoordinationEvents, createCoordination } from './create-coordination.js';
+import type { SharedLimiter } from './ports.js';
 
 let prefix: string;
 
@@ -28,11 +29,7 @@ function start(config: Parameters<typeof createCoordination>[0], clock: ManualCl
 }
 
 /** Sends granted by `limiter` when asked every 100 ms for `ms` of clock time. */
-async function drive(
-  limiter: { acquire(): Promise<number>; complete(): void },
-  clock: ManualClock,
-  ms: number,
-) {
+async function drive(limiter: SharedLimiter, clock: ManualClock, ms: number) {
   let sent = 0;
   for (let t = 0; t < ms; t += 100) {
     if ((await limiter.acquire()) === 0) {

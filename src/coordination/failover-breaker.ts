@@ -73,13 +73,26 @@ export class FailoverBreaker implements SharedBreaker {
     return this.#gone ?? this.#local.gone;
   }
 
-  async acquire(): Promise<CircuitGate> {
+  acquire(): CircuitGate | Promise<CircuitGate> {
     if (!this.#connection.up) return this.#local.acquire();
     const now = this.#o.clock.now();
     const { state, until } = this.#mirror;
     if (state === 'closed') return ALLOWED;
     if (state === 'open' && now < until) return refused('open', until - now);
     if (this.#probing) return refused('half-open', this.#busyRetryMs());
+    return this.#askLease(now);
+  }
+
+  waitMs(): number {
+    if (!this.#connection.up) return this.#local.waitMs();
+    const { state, until } = this.#mirror;
+    if (state === 'closed') return 0;
+    const now = this.#o.clock.now();
+    if (state === 'open' && now < until) return Math.max(1, Math.ceil(until - now));
+    return this.#probing ? this.#busyRetryMs() : 0;
+  }
+
+  async #askLease(now: number): Promise<CircuitGate> {
     try {
       const answer = await this.#lease.probe(now, this.#owner, this.#o.probeTimeoutMs);
       if (!answer.ok) return this.#local.acquire();

@@ -37,19 +37,23 @@ export class FailoverLimiter implements SharedLimiter {
     return this.#mode;
   }
 
-  async acquire(cost = 1): Promise<number> {
-    if (this.#connection.up) {
-      try {
-        const answer = await this.#redis.decide(cost);
-        if (answer.ok) {
-          this.#mode = 'shared';
-          return answer.value;
-        }
-      } catch (error) {
+  acquire(cost = 1): number | Promise<number> {
+    if (!this.#connection.up) return this.#decideLocally(cost);
+    return this.#redis.decide(cost).then(
+      (answer) => {
+        if (!answer.ok) return this.#decideLocally(cost);
+        this.#mode = 'shared';
+        return answer.value;
+      },
+      (error: unknown) => {
         // A reply error is a bug in a script; report it and keep delivering on local limits.
         this.#onError(error);
-      }
-    }
+        return this.#decideLocally(cost);
+      },
+    );
+  }
+
+  #decideLocally(cost: number): number {
     this.#mode = 'local';
     return this.#local.acquire(cost);
   }

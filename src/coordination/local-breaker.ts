@@ -30,8 +30,12 @@ export class LocalBreaker implements SharedBreaker {
     return this.#gone;
   }
 
-  acquire(): Promise<CircuitGate> {
-    return Promise.resolve(this.#breaker.acquire());
+  acquire(): CircuitGate {
+    return this.#breaker.acquire();
+  }
+
+  waitMs(): number {
+    return this.#breaker.waitMs();
   }
 
   onSuccess(): void {

@@ -30,8 +30,8 @@ export class LocalLimiter implements SharedLimiter {
     });
   }
 
-  acquire(cost = 1): Promise<number> {
-    return Promise.resolve(this.#limiter.tryAcquire(cost));
+  acquire(cost = 1): number {
+    return this.#limiter.tryAcquire(cost);
   }
 
   /** The wait without consuming anything (0: a send may go now). */

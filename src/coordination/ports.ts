@@ -38,10 +38,11 @@ export interface LimiterPlan {
 /** Rate limits of one destination, shared by every process that sends to it. */
 export interface SharedLimiter {
   /**
-   * One atomic decision: resolves 0 when `cost` sends may go now (they are then counted for every
-   * process), else the milliseconds to wait (nothing consumed). Never rejects.
+   * One atomic decision: 0 when `cost` sends may go now (they are then counted for every process),
+   * else the milliseconds to wait (nothing consumed). Answers at once when it decides alone (local
+   * limits, Redis away); a promise when the decision takes a round trip. Never rejects.
    */
-  acquire(cost?: number): Promise<number>;
+  acquire(cost?: number): number | Promise<number>;
   /**
    * The send just acquired was answered now: the windows count it from here, and what the server's
    * headers said (remaining, reset) corrects the shared window. Applied with the next decision or on
@@ -59,11 +60,13 @@ export interface SharedBreaker {
   /** The state as this process last learned it. */
   readonly state: CircuitState;
   /**
-   * May a send go? Closed answers without a round trip; in half-open exactly one process in the
-   * whole group holds the probe lease at a time, and the others are refused until its verdict.
-   * Never rejects.
+   * May a send go? Answers at once from what this process knows (closed, open, or the local breaker
+   * while Redis is away); a promise only in half-open, where exactly one process in the whole group
+   * holds the probe lease at a time and the others are refused until its verdict. Never rejects.
    */
-  acquire(): Promise<CircuitGate>;
+  acquire(): CircuitGate | Promise<CircuitGate>;
+  /** Milliseconds until {@link acquire} could allow a send (0: now, or ask), taking nothing. */
+  waitMs(): number;
   /** The send succeeded; `probe` as granted by {@link acquire}. */
   onSuccess(probe: boolean): void;
   /** The send failed; `probe` as granted by {@link acquire}. */
