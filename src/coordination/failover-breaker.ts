@@ -34,6 +34,8 @@ export class FailoverBreaker implements SharedBreaker {
   readonly #onError: (error: unknown) => void;
   #mirror: SharedCircuitState = { state: 'closed', until: 0 };
   #gone: string | undefined;
+  /** Whether Redis holds our gone flag: then its absence there means someone re-enabled the destination. */
+  #goneShared = false;
   #failures = 0;
   #probing = false;
   /** Bumped by every reset, so a read that was out before it cannot bring back what it cleared. */
@@ -70,7 +72,7 @@ export class FailoverBreaker implements SharedBreaker {
   }
 
   get gone(): string | undefined {
-    return this.#gone ?? this.#local.gone;
+    return this.#gone;
   }
 
   acquire(): CircuitGate | Promise<CircuitGate> {
@@ -149,16 +151,16 @@ export class FailoverBreaker implements SharedBreaker {
   }
 
   markGone(reason: string): void {
-    this.#local.markGone(reason);
     if (this.#gone !== undefined) return;
     this.#gone = reason;
-    this.#lease.markGone(reason).catch((error: unknown) => this.#onError(error));
+    void this.#shareGone(reason);
     this.#notify();
   }
 
   reset(): void {
     this.#epoch++;
     this.#gone = undefined;
+    this.#goneShared = false;
     this.#failures = 0;
     this.#local.reset();
     this.#setMirror({ state: 'closed', until: 0 });
@@ -192,13 +194,23 @@ export class FailoverBreaker implements SharedBreaker {
     }
   }
 
+  async #shareGone(reason: string): Promise<void> {
+    try {
+      if (await this.#lease.markGone(reason)) this.#goneShared = true;
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
   #announced(message: string): void {
     const [key, what] = message.split('\n');
     if (key !== this.#lease.key) return;
     if (what === 'reset') {
       this.#epoch++;
       this.#gone = undefined;
+      this.#goneShared = false;
       this.#local.reset();
+      this.#notify();
     }
     void this.#refresh();
   }
@@ -206,8 +218,7 @@ export class FailoverBreaker implements SharedBreaker {
   /** Announcements sent while the connection was away were missed: read the state again. */
   async #rejoin(): Promise<void> {
     // A destination found gone while Redis was away is announced now, so the others learn it too.
-    if (this.#gone !== undefined)
-      await this.#lease.markGone(this.#gone).catch((e: unknown) => this.#onError(e));
+    if (this.#gone !== undefined && !this.#goneShared) await this.#shareGone(this.#gone);
     await this.#refresh();
   }
 
@@ -219,8 +230,14 @@ export class FailoverBreaker implements SharedBreaker {
       const { gone, ...circuit } = r.value;
       if (gone !== undefined && this.#gone === undefined) {
         this.#gone = gone;
+        this.#goneShared = true;
         this.#notify();
-      }
+      } else if (gone === undefined && this.#goneShared) {
+        // Re-enabled elsewhere while we were not listening (the announcement was missed).
+        this.#gone = undefined;
+        this.#goneShared = false;
+        this.#notify();
+      } else if (gone !== undefined) this.#goneShared = true;
       this.#setMirror(circuit);
     } catch (error) {
       this.#onError(error);
