@@ -5,7 +5,9 @@
  * the lane is refused for a moment; the answer (the probe, or a refusal) wakes it and is held for it.
  * @module
  */
-import type { CircuitGate, CircuitState } from '../resilience/circuit-breaker.js';
+import type { CircuitGate, CircuitState, CircuitStateChange } from '../resilience/circuit-breaker.js';
+import type { Clock } from '../resilience/clock.js';
+import { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { SharedBreaker } from './ports.js';
 
 /** How long the lane is told to wait while the lease is being asked for; the answer wakes it sooner. */
@@ -14,14 +16,28 @@ const ASKING: CircuitGate = Object.freeze({ allowed: false, retryAfterMs: ASKING
 
 export class ReservingBreaker {
   readonly #shared: SharedBreaker;
+  readonly #clock: Clock;
+  readonly #changes = new TypedEmitter<{ change: CircuitStateChange }>();
+  #last: CircuitState;
   #wake: () => void = () => {};
   #held: CircuitGate | undefined;
   #asking = false;
   /** Whether the send in flight went out as this process's probe. */
   #probeOut = false;
 
-  constructor(shared: SharedBreaker) {
+  constructor(shared: SharedBreaker, clock: Clock) {
     this.#shared = shared;
+    this.#clock = clock;
+    this.#last = shared.state;
+    shared.subscribe(() => this.#observe());
+  }
+
+  /**
+   * Calls `listener` on every change of the circuit, whichever process caused it (as
+   * `CircuitBreaker.subscribe` does for a local one).
+   */
+  subscribe(listener: (change: CircuitStateChange) => void): () => void {
+    return this.#changes.on('change', listener);
   }
 
   /** Called when a lease answer lands, so the lane runs again (its `pump`). */
@@ -74,6 +90,15 @@ export class ReservingBreaker {
 
   releaseProbe(): void {
     if (this.#takeProbe()) this.#shared.releaseProbe();
+  }
+
+  #observe(): void {
+    const to = this.#shared.state;
+    const from = this.#last;
+    if (to === from) return;
+    this.#last = to;
+    if (this.#changes.hasListeners('change'))
+      this.#changes.emit('change', { from, to, at: this.#clock.now() });
   }
 
   #grant(gate: CircuitGate): CircuitGate {

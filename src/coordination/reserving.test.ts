@@ -30,7 +30,7 @@ async function member(clock: ManualClock, redis = true) {
   const wakes = { count: 0 };
   const reserving = new ReservingLimiter(limiter, clock);
   reserving.onDecision(() => wakes.count++);
-  const gate = new ReservingBreaker(breaker);
+  const gate = new ReservingBreaker(breaker, clock);
   gate.onDecision(() => wakes.count++);
   return { limiter: reserving, breaker: gate, wakes };
 }
@@ -94,6 +94,8 @@ describe('ReservingBreaker', () => {
   it('hands the half-open probe to exactly one lane of the group, holding it until the lane comes back', async () => {
     const clock = new ManualClock();
     const members = [await member(clock), await member(clock), await member(clock)];
+    const seen: string[] = [];
+    members[2]!.breaker.subscribe((c) => seen.push(`${c.from}>${c.to}`));
     members[0]!.breaker.onFailure();
     members[0]!.breaker.onFailure();
     await eventually(() => members.every((m) => m.breaker.state === 'open'));
