@@ -75,6 +75,18 @@ async function run(discord: DiscordEmulator, mode: 'shared' | 'alone' | 'local',
   return { outcomes, answers };
 }
 
+/** The strict emulator on the test's windows; closed after the test. */
+function fastDiscord(): Promise<DiscordEmulator> {
+  return track(
+    startDiscordEmulator({
+      webhookLimit: WEBHOOK.limit,
+      webhookWindowMs: WEBHOOK.intervalMs,
+      channelLimit: CHANNEL.limit,
+      channelWindowMs: CHANNEL.intervalMs,
+    }),
+  );
+}
+
 /** Messages accepted per second between the first and the last accepted one, against the allowed rate. */
 function usedShare(answers: ReadonlyArray<{ status?: number | undefined; time: number }>): number {
   const ok = answers.filter((a) => a.status === 204).map((a) => a.time);
@@ -85,14 +97,7 @@ function usedShare(answers: ReadonlyArray<{ status?: number | undefined; time: n
 
 describe('four processes against one Discord webhook', () => {
   it('share its limits: 0 × 429 and at least 90 % of its allowed rate used while the backlog lasts', async () => {
-    const discord = await track(
-      startDiscordEmulator({
-        webhookLimit: WEBHOOK.limit,
-        webhookWindowMs: WEBHOOK.intervalMs,
-        channelLimit: CHANNEL.limit,
-        channelWindowMs: CHANNEL.intervalMs,
-      }),
-    );
+    const discord = await fastDiscord();
     const { outcomes, answers } = await run(discord, 'shared', 40);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
     expect(outcomes.map((o) => o.limited)).toEqual([0, 0, 0, 0]);
@@ -103,14 +108,7 @@ describe('four processes against one Discord webhook', () => {
   }, 60_000);
 
   it('without coordination collect 429s (the problem it solves)', async () => {
-    const discord = await track(
-      startDiscordEmulator({
-        webhookLimit: WEBHOOK.limit,
-        webhookWindowMs: WEBHOOK.intervalMs,
-        channelLimit: CHANNEL.limit,
-        channelWindowMs: CHANNEL.intervalMs,
-      }),
-    );
+    const discord = await fastDiscord();
     const { outcomes, answers } = await run(discord, 'alone', 25);
     const limited = answers.filter((a) => a.status === 429).length;
     expect(limited).toBeGreaterThan(10);
@@ -119,14 +117,7 @@ describe('four processes against one Discord webhook', () => {
   }, 60_000);
 
   it('on local limits divided by the replicas hint stay inside the limits without Redis', async () => {
-    const discord = await track(
-      startDiscordEmulator({
-        webhookLimit: WEBHOOK.limit,
-        webhookWindowMs: WEBHOOK.intervalMs,
-        channelLimit: CHANNEL.limit,
-        channelWindowMs: CHANNEL.intervalMs,
-      }),
-    );
+    const discord = await fastDiscord();
     const { answers } = await run(discord, 'local', 10);
     // Each process is allowed 10 per 4 s and 120 per 40 s: together 40 per 4 s, inside both windows.
     expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
