@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
+import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
+import { compileTextPattern } from '../redact/redactor.js';
 import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 
 const statusClass = z.union([
@@ -16,7 +19,24 @@ const statusClass = z.union([
   z.number().int().min(100).max(599),
 ]);
 
-const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
+/** A string that `compile` accepts: the check runs the same code the instance runs later. */
+const compiling = (problem: (value: string) => string | undefined) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: 'custom', message: found });
+    });
+
+/** A URL glob, or a regular expression written `/source/flags`, or a RegExp in code. */
+const pattern = z.union([compiling(urlPatternProblem), z.instanceof(RegExp)]);
+
+/** A regular expression source (compiled with the `g` flag), or a RegExp in code. */
+const textPattern = z.union([
+  compiling((value) => compileProblem(() => compileTextPattern(value))),
+  z.instanceof(RegExp),
+]);
 
 /** Which events go where. An event goes to the union of the destinations of every route it matches. */
 export const routeSchema = z
@@ -37,9 +57,7 @@ const redaction = z
   .object({
     enabled: z.boolean().optional(),
     names: z.array(z.string()).optional(),
-    patterns: z
-      .array(z.object({ name: z.string(), pattern: z.union([z.string(), z.instanceof(RegExp)]) }).strict())
-      .optional(),
+    patterns: z.array(z.object({ name: z.string(), pattern: textPattern }).strict()).optional(),
     allow: z
       .object({ names: z.array(z.string()).optional(), values: z.array(pattern).optional() })
       .strict()
@@ -92,13 +110,16 @@ export const captureSchema = z
 /** The configuration object, in code or in `offpath.config.json|yaml`. */
 export const configSchema = z
   .object({
+    /** Where an editor finds the JSON Schema of this file (ignored by offpath). */
+    $schema: z.string().optional(),
     /** Shown in message footers. */
     service: z.string().max(80).optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
     routes: z.array(routeSchema).optional(),
     limits: z
       .object({
-        intakeCapacity: positiveInt.optional(),
+        /** Preallocated at start (two slots per event), hence the ceiling. */
+        intakeCapacity: positiveInt.max(1_000_000).optional(),
         memoryBudgetBytes: positiveInt.optional(),
         retryAfterCapMs: positiveInt.optional(),
         sliceMs: z.number().positive().optional(),
