@@ -14,12 +14,10 @@ import { REDIS_URL, requireRedis, testPrefix } from '../helpers/redis.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/coordinated-sender.ts', import.meta.url));
 const PROCESSES = 4;
-// A faster Discord than the real one (40 per 4 s per webhook, 480 per 40 s per channel: 10 per second),
-// so the test takes seconds; the limiter is given the same windows, as the sink gives the real ones.
-// The window is longer than Discord's 2 s: a window counts each send from its answer (that is what
-// keeps it safe), so every send's latency (tens of ms, hundreds on a loaded machine) is time its slot
-// stays taken, and a longer window makes that a smaller share of the rate, as it is on Discord.
-const WEBHOOK = { limit: 40, intervalMs: 4_000 };
+// Discord's webhook bucket as observed (5 per 2 s); its channel window (30 per minute) widened to 480
+// per 40 s so that it does not bind and the test takes seconds, not minutes. The limiter is given the
+// same windows, as the Discord sink gives the real ones.
+const WEBHOOK = { limit: 5, intervalMs: 2_000 };
 const CHANNEL = { limit: 480, intervalMs: 40_000 };
 
 let prefix: string;
@@ -98,10 +96,10 @@ function usedShare(answers: ReadonlyArray<{ status?: number | undefined; time: n
 describe('four processes against one Discord webhook', () => {
   it('share its limits: 0 × 429 and at least 90 % of its allowed rate used while the backlog lasts', async () => {
     const discord = await fastDiscord();
-    const { outcomes, answers } = await run(discord, 'shared', 40);
+    const { outcomes, answers } = await run(discord, 'shared', 15);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
     expect(outcomes.map((o) => o.limited)).toEqual([0, 0, 0, 0]);
-    expect(discord.messages()).toHaveLength(160);
+    expect(discord.messages()).toHaveLength(60);
     const used = usedShare(answers);
     process.stdout.write(`shared: ${Math.round(used * 1000) / 10} % of the webhook rate used\n`);
     expect(used).toBeGreaterThanOrEqual(0.9);
@@ -109,18 +107,18 @@ describe('four processes against one Discord webhook', () => {
 
   it('without coordination collect 429s (the problem it solves)', async () => {
     const discord = await fastDiscord();
-    const { outcomes, answers } = await run(discord, 'alone', 25);
+    const { outcomes, answers } = await run(discord, 'alone', 15);
     const limited = answers.filter((a) => a.status === 429).length;
-    expect(limited).toBeGreaterThan(10);
+    expect(limited).toBeGreaterThan(0);
     expect(outcomes.reduce((n, o) => n + o.limited, 0)).toBe(limited);
-    expect(discord.messages()).toHaveLength(100);
+    expect(discord.messages()).toHaveLength(60);
   }, 60_000);
 
   it('on local limits divided by the replicas hint stay inside the limits without Redis', async () => {
     const discord = await fastDiscord();
-    const { answers } = await run(discord, 'local', 10);
-    // Each process is allowed 10 per 4 s and 120 per 40 s: together 40 per 4 s, inside both windows.
+    const { answers } = await run(discord, 'local', 5);
+    // Each process is allowed 1 per 2 s and 120 per 40 s: together 4 per 2 s, inside both windows.
     expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
-    expect(discord.messages()).toHaveLength(40);
+    expect(discord.messages()).toHaveLength(20);
   }, 60_000);
 });
