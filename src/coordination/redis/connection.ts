@@ -13,7 +13,7 @@ export interface RedisConnectionOptions {
   readonly url: string;
   /** Prefix of every key. @default 'offpath:' */
   readonly keyPrefix?: string | undefined;
-  /** A command not answered within this many ms fails, and Redis counts as down. @default 250 */
+  /** A command not answered within this many ms fails, and Redis counts as down. @default 1000 */
   readonly commandTimeoutMs?: number | undefined;
   /** How often a lost Redis is tried again, in ms. @default 500 */
   readonly reconnectIntervalMs?: number | undefined;
@@ -83,7 +83,9 @@ export class RedisConnection {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
-      commandTimeout: options.commandTimeoutMs ?? 250,
+      // Generous on purpose: a loaded host answers its timers late, and a spurious "down" costs the
+      // group its shared view; a Redis that takes a second is down by any measure.
+      commandTimeout: options.commandTimeoutMs ?? 1_000,
       connectTimeout: 2_000,
       retryStrategy: () => this.#reconnectMs,
       // Commands issued in the same turn (a decision and the previous answer's correction, a burst of
