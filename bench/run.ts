@@ -14,6 +14,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['selfmon', () => import('./selfmon.js')],
   ['storm', () => import('./storm.js')],
   ['coordination', () => import('./coordination.js')],
+  ['serve', () => import('./serve.js')],
 ];
 
 const only = process.argv.slice(2);

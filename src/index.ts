@@ -41,7 +41,9 @@ export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
 export { toCurl } from './curl/to-curl.js';
 export type {
+  DeadLetter,
   DeadLetterFilter,
+  DeadLetterQuery,
   DeadlineOptions,
   DestinationStats,
   FlushResult,
@@ -49,8 +51,10 @@ export type {
   OffpathDependencies,
   OffpathHealth,
   OffpathStats,
+  ReconfigureResult,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';

@@ -9,6 +9,7 @@ import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
 import { compileTextPattern } from '../redact/redactor.js';
 import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
+import { serverSchema } from './server-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -144,6 +145,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** How `offpath serve` listens (docs/SERVE.md). */
+    server: serverSchema.optional(),
     /** Shared limits, breakers and digests across processes (docs/SCALE.md). Off when absent. */
     coordination: coordinationSchema.optional(),
   })
