@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
 import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
 import { compileTextPattern } from '../redact/redactor.js';
+import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
 import { serverSchema } from './server-schema.js';
 
@@ -150,6 +151,8 @@ export const configSchema = z
     capture: captureSchema.optional(),
     /** How `offpath serve` listens (docs/SERVE.md). */
     server: serverSchema.optional(),
+    /** Shared limits, breakers and digests across processes (docs/SCALE.md). Off when absent. */
+    coordination: coordinationSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
