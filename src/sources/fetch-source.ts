@@ -5,6 +5,7 @@
  * @module
  */
 import diagnostics from 'node:diagnostics_channel';
+import { currentRequestContext } from '../core/request-context.js';
 import type { Source } from '../core/source.js';
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
@@ -62,6 +63,8 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
           url,
           headers: () => pairsFromFlat(request.headers),
           body,
+          // The create channel runs in the caller's context; the later channels run in the socket's.
+          context: currentRequestContext(),
         });
       });
       const onHeaders = guard<{ request: object; response: { statusCode?: unknown; headers?: unknown } }>(

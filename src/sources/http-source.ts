@@ -8,6 +8,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { currentRequestContext } from '../core/request-context.js';
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
 import type { HttpCaptureSource } from './fetch-source.js';
@@ -51,7 +52,13 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
         // Read when the request is kept (the client keeps its outgoing headers after sending them).
         const headers = (): Array<[string, string]> =>
           request.getRawHeaderNames().map((name) => [name, String(request.getHeader(name))]);
-        pending.set(request, { started: performance.now(), method, url, headers });
+        pending.set(request, {
+          started: performance.now(),
+          method,
+          url,
+          headers,
+          context: currentRequestContext(),
+        });
         // A 'close' listener observes without changing behaviour: it releases requests whose response
         // is never read to the end, and catches failures on Node versions without the error channel.
         request.once('close', () => {
