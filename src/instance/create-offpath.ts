@@ -27,6 +27,9 @@ import { installExitHooks } from './exit-hooks.js';
 import { openInstanceSpool } from './open-instance-spool.js';
 import { watchHealth } from './watch-health.js';
 
+/** Events that services built on an instance (the gateway) publish on its stream. */
+export type ServiceEventName = 'stream-inactivity' | 'rate-limited';
+
 /** Things tests and embedders may inject. */
 export interface OffpathDependencies {
   /** @default systemClock */
@@ -114,6 +117,11 @@ export interface Offpath {
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
   /** Starts a capture source feeding this instance; returns a function that stops it. */
   attach(source: Source): () => void;
+  /**
+   * Publishes an event of a service running on this instance (the gateway) on the typed stream.
+   * Synchronous; listeners' failures go to `onError`.
+   */
+  publish<K extends ServiceEventName>(type: K, payload: OffpathEvents[K]): void;
   /** The validated configuration. */
   readonly config: ValidConfig;
 }
@@ -285,6 +293,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     },
     report: (error, options) => pipeline.emit(reportEvent(error, options)),
     time: (name, fn, options) => timeOperation((event) => pipeline.emit(event), name, fn, options),
+    publish: (type, payload) => {
+      if (events.hasListeners(type)) events.emit(type, payload);
+    },
     attach: (source) => {
       const emit: EmitFn = (event) => pipeline.emit(event);
       try {
