@@ -10,6 +10,7 @@ import { curlCommand } from './commands/curl.js';
 import { dlqExportCommand, dlqListCommand, dlqPurgeCommand, dlqShowCommand } from './commands/dlq.js';
 import { dlqReplayCommand } from './commands/dlq-replay.js';
 import { previewCommand } from './commands/preview.js';
+import { registerProxyCommand } from './commands/proxy.js';
 import { spoolStatsCommand } from './commands/spool.js';
 import type { CommandResult } from './io.js';
 import { DEFAULT_CLI_SPOOL } from './spool-options.js';
@@ -146,6 +147,8 @@ export function buildProgram(
       });
       exit(0);
     });
+
+  registerProxyCommand(program, io, exit);
 
   const spool = program.command('spool').description('inspect the durable spool');
   withFilters(

@@ -5,17 +5,12 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
+import { captureOptions, pattern, statusClass } from './capture-schema.js';
 import { destinationSchema } from './destination-schema.js';
+import { proxiesSchema } from './proxy-schema.js';
 
 const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
 const positiveInt = z.number().int().positive();
-
-const statusClass = z.union([
-  z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']),
-  z.number().int().min(100).max(599),
-]);
-
-const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
 
 /** Which events go where. An event goes to the union of the destinations of every route it matches. */
 export const routeSchema = z
@@ -47,22 +42,6 @@ const redaction = z
     hashKey: z.string().optional(),
     pii: z.boolean().optional(),
     ip: z.boolean().optional(),
-  })
-  .strict();
-
-const captureOptions = z
-  .object({
-    include: z.array(pattern).optional(),
-    exclude: z.array(pattern).optional(),
-    methods: z.array(z.string()).optional(),
-    status: z.array(statusClass).optional(),
-    networkErrors: z.boolean().optional(),
-    slowMs: z.number().nonnegative().optional(),
-    sampleRate: z.number().min(0).max(1).optional(),
-    headers: z.boolean().optional(),
-    captureBodies: z.boolean().optional(),
-    maxBodyBytes: positiveInt.optional(),
-    maxPending: positiveInt.optional(),
   })
   .strict();
 
@@ -122,6 +101,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** Gateway proxies (`offpath proxy`, `offpath serve`). */
+    proxies: proxiesSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

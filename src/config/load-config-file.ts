@@ -70,6 +70,19 @@ function parseConfigText(path: string): unknown {
   throw new ConfigError(`${path}: unsupported extension "${ext}" (use .json, .yaml or .yml)`);
 }
 
+/**
+ * Interpolates `${VAR}` and `${VAR:-default}` in one string the way config files are (for command-line
+ * values such as `offpath proxy --header`); unset variables are added to `missing`, named by `where`.
+ */
+export function interpolateText(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  missing: string[],
+): string {
+  return interpolate(text, env, [where], missing) as string;
+}
+
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 function interpolate(

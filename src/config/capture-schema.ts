@@ -1,0 +1,36 @@
+/**
+ * The capture filter as configured: shared by the capture sources (`capture.fetch`, `capture.http`)
+ * and the gateway's proxies (`proxies[].capture`).
+ * @module
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+/** A status class ('5xx') or an exact status code. */
+export const statusClass = z.union([
+  z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']),
+  z.number().int().min(100).max(599),
+]);
+
+/** A URL pattern: a glob, a '/regex/flags' string, or a RegExp (in code). */
+export const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
+
+const filterShape = {
+  include: z.array(pattern).optional(),
+  exclude: z.array(pattern).optional(),
+  methods: z.array(z.string()).optional(),
+  status: z.array(statusClass).optional(),
+  networkErrors: z.boolean().optional(),
+  slowMs: z.number().nonnegative().optional(),
+  sampleRate: z.number().min(0).max(1).optional(),
+  headers: z.boolean().optional(),
+  captureBodies: z.boolean().optional(),
+  maxBodyBytes: positiveInt.optional(),
+};
+
+/** What a capture source keeps. */
+export const captureOptions = z.object({ ...filterShape, maxPending: positiveInt.optional() }).strict();
+
+/** What a gateway proxy traces. */
+export const exchangeCaptureOptions = z.object(filterShape).strict();
