@@ -13,6 +13,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['spool', () => import('./spool.js')],
   ['selfmon', () => import('./selfmon.js')],
   ['storm', () => import('./storm.js')],
+  ['gateway', () => import('./gateway.js')],
 ];
 
 const only = process.argv.slice(2);
