@@ -119,7 +119,7 @@ export class Exchange implements AttemptListener, ExchangeView {
     this.#res.on('close', this.#onClientClose);
     const length = Number(this.#req.headers['content-length'] ?? 0);
     if (length > this.#host.proxy.maxRequestBytes) {
-      this.#answer(
+      this.answer(
         413,
         'too-large',
         'request_too_large',
@@ -131,23 +131,11 @@ export class Exchange implements AttemptListener, ExchangeView {
     this.#dispatch();
   }
 
-  /** Answers without involving the upstream (a request refused before it starts). */
-  reject(
-    status: number,
-    outcome: ExchangeOutcome,
-    code: string,
-    message: string,
-    headers: Readonly<Record<string, string>> = {},
-  ): void {
-    this.#res.on('close', this.#onClientClose);
-    this.#answer(status, outcome, code, message, headers);
-  }
-
   #dispatch(): void {
     const gate = this.#host.breaker.acquire();
     if (!gate.allowed) {
       const seconds = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
-      this.#answer(503, 'breaker-open', 'upstream_unavailable', 'the upstream is failing; try again later', {
+      this.answer(503, 'breaker-open', 'upstream_unavailable', 'the upstream is failing; try again later', {
         'retry-after': String(seconds),
       });
       return;
@@ -348,10 +336,11 @@ export class Exchange implements AttemptListener, ExchangeView {
   /** The proxy answers itself (nothing came from the upstream yet). */
   #fail(outcome: ExchangeOutcome, status: number, code: string, message: string, error: unknown): void {
     this.#noteError(error);
-    this.#answer(status, outcome, code, message);
+    this.answer(status, outcome, code, message);
   }
 
-  #answer(
+  /** The proxy's own answer (nothing came from the upstream); also for requests refused before start. */
+  answer(
     status: number,
     outcome: ExchangeOutcome,
     code: string,

@@ -90,7 +90,7 @@ export class ProxyRoute implements ExchangeHost {
     this.counters.inFlight++;
     this.#inFlight.add(exchange);
     if (!isAuthorized(req, this.proxy.auth)) {
-      exchange.reject(401, 'unauthorized', 'unauthorized', 'missing or wrong proxy token', {
+      exchange.answer(401, 'unauthorized', 'unauthorized', 'missing or wrong proxy token', {
         'www-authenticate': 'Bearer realm="offpath"',
       });
       return;

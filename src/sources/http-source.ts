@@ -12,6 +12,7 @@ import { currentRequestContext } from '../core/request-context.js';
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
 import type { HttpCaptureSource } from './fetch-source.js';
+import { guardSubscriber } from './guard-subscriber.js';
 import { httpEvent, pairsFromFlat, type TrackedRequest } from './http-event.js';
 import { PendingRequests } from './pending-requests.js';
 
@@ -27,15 +28,7 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
     attach(emit) {
-      const guard =
-        <T>(fn: (message: T) => void) =>
-        (message: unknown): void => {
-          try {
-            fn(message as T);
-          } catch (error) {
-            options.onError?.(error);
-          }
-        };
+      const guard = guardSubscriber(options.onError);
       const finish = (request: ClientRequest, outcome: Parameters<typeof httpEvent>[3]): void => {
         const tracked = pending.take(request);
         if (!tracked) return;

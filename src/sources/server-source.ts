@@ -19,6 +19,7 @@ import { enterRequestContext, type RequestContext, requestContextFields } from '
 import { childSpan, parseTraceparent } from '../core/trace-context.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
 import type { HttpCaptureSource } from './fetch-source.js';
+import { guardSubscriber } from './guard-subscriber.js';
 import { pairsFromFlat } from './http-event.js';
 import { PendingRequests } from './pending-requests.js';
 
@@ -61,15 +62,7 @@ export function serverSource(options: ServerCaptureOptions = {}): HttpCaptureSou
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
     attach(emit) {
-      const guard =
-        <T>(fn: (message: T) => void) =>
-        (message: unknown): void => {
-          try {
-            fn(message as T);
-          } catch (error) {
-            options.onError?.(error);
-          }
-        };
+      const guard = guardSubscriber(options.onError);
       const finish = (response: ServerResponse, aborted: boolean): void => {
         const tracked = pending.take(response);
         if (!tracked) return;

@@ -67,6 +67,20 @@ function stream(url: string, onChunk: (chunk: Buffer, at: number) => void = () =
   );
 }
 
+/** Writes `total` bytes made of `chunk` repeats, respecting backpressure; nothing is stored. */
+function generate(out: NodeJS.WritableStream, total: number, chunk: Buffer): void {
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < total) {
+      const part = sent + chunk.length <= total ? chunk : chunk.subarray(0, total - sent);
+      sent += part.length;
+      if (!out.write(part)) return void out.once('drain', pump);
+    }
+    out.end();
+  };
+  pump();
+}
+
 describe('gateway: streaming', () => {
   it('passes server-sent events byte for byte, each as it arrives', async () => {
     const events = Array.from(
@@ -206,16 +220,7 @@ describe('gateway: streaming', () => {
         return;
       }
       res.writeHead(200, { 'content-length': String(GB) });
-      let sent = 0;
-      const pump = () => {
-        while (sent < GB) {
-          const part = sent + chunk.length <= GB ? chunk : chunk.subarray(0, GB - sent);
-          sent += part.length;
-          if (!res.write(part)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      generate(res, GB, chunk);
     });
     const child = await gatewayProcess(up.url);
     const url = `http://127.0.0.1:${child.port}`;
@@ -237,16 +242,7 @@ describe('gateway: streaming', () => {
         },
       );
       req.on('error', reject);
-      let sent = 0;
-      const pump = () => {
-        while (sent < GB) {
-          const part = sent + chunk.length <= GB ? chunk : chunk.subarray(0, GB - sent);
-          sent += part.length;
-          if (!req.write(part)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
+      generate(req, GB, chunk);
     });
     expect(upload).toEqual({ n: GB, sha: expectedSha });
     const hash = createHash('sha256');
