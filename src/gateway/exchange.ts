@@ -7,39 +7,15 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
-import type { Clock, TimerHandle } from '../resilience/clock.js';
+import type { TimerHandle } from '../resilience/clock.js';
 import { parseRetryAfterHeader } from '../resilience/retry-after.js';
-import type { RetryBudget } from '../resilience/retry-budget.js';
-import type { RetryPolicy } from '../resilience/retry-policy.js';
-import { BodyExcerpt } from './body-excerpt.js';
-import type { ExchangeTracer, ExchangeView } from './exchange-trace.js';
-import { isEventStream, stripResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
-import type { ExchangeOutcome, ProxyCounters } from './proxy-counters.js';
-import type { ResolvedProxy } from './proxy-options.js';
+import { ClientResponse } from './client-response.js';
+import type { ExchangeHost } from './exchange-host.js';
+import type { ExchangeView } from './exchange-trace.js';
+import { stripResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import type { ExchangeOutcome } from './proxy-counters.js';
 import { RequestBody } from './request-body.js';
-import type { SecretScrubber } from './secret-scrubber.js';
-import { StreamWatchdog } from './stream-watchdog.js';
 import { type AttemptListener, UpstreamAttempt } from './upstream-attempt.js';
-
-/** What an exchange needs from its proxy. */
-export interface ExchangeHost {
-  readonly proxy: ResolvedProxy;
-  readonly dispatcher: Dispatcher;
-  readonly breaker: CircuitBreaker;
-  readonly retry: RetryPolicy;
-  readonly budget: RetryBudget;
-  readonly clock: Clock;
-  readonly counters: ProxyCounters;
-  readonly tracer: ExchangeTracer;
-  readonly scrubber: SecretScrubber;
-  /** Bytes of each body kept for the trace of a request the capture filter follows (0: none). */
-  excerptBytes(method: string, url: string): number;
-  onRateLimited(requestId: string, waitMs: number): void;
-  onInactivity(requestId: string, inactiveForMs: number): void;
-  /** Called once per exchange when it is over. */
-  onDone(exchange: Exchange): void;
-}
 
 /** Methods RFC 9110 §9.2.2 defines as idempotent: only these are ever sent twice. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -63,17 +39,14 @@ export class Exchange implements AttemptListener, ExchangeView {
   readonly upstreamHeaders: string[];
   readonly startedAt: number;
   readonly traceparent: string | undefined;
+  readonly #client: ClientResponse;
   #attempt: UpstreamAttempt | undefined;
   #timer: TimerHandle | undefined;
-  #watchdog: StreamWatchdog | undefined;
-  #responseExcerpt: BodyExcerpt | undefined;
-  #eventStream = false;
   #done = false;
   status = 0;
   responseHeaders: IncomingHttpHeaders | undefined;
   ttfbMs = 0;
   totalMs = 0;
-  bytesOut = 0;
   attempts = 0;
   outcome: ExchangeOutcome = 'completed';
   error: { code: string; message: string } | undefined;
@@ -90,6 +63,7 @@ export class Exchange implements AttemptListener, ExchangeView {
     this.#res = res;
     this.#path = path;
     this.requestId = requestId;
+    this.#client = new ClientResponse(res, requestId);
     this.method = req.method ?? 'GET';
     this.url = `${host.proxy.target.origin}${path}`;
     this.startedAt = host.clock.now();
@@ -111,7 +85,11 @@ export class Exchange implements AttemptListener, ExchangeView {
   }
 
   get responseExcerpt(): Buffer | undefined {
-    return this.#responseExcerpt?.bytes();
+    return this.#client.excerpt;
+  }
+
+  get bytesOut(): number {
+    return this.#client.bytes;
   }
 
   /** Starts the exchange; everything after happens in callbacks. */
@@ -192,48 +170,30 @@ export class Exchange implements AttemptListener, ExchangeView {
         parseRetryAfterHeader(typeof retryAfter === 'string' ? retryAfter : undefined, host.clock.now()) ?? 0,
       );
     }
-    headers['x-offpath-request-id'] = this.requestId;
-    try {
-      this.#res.writeHead(status, message, headers);
-    } catch (error) {
-      // Headers Node refuses to send (invalid characters): the client gets a clean 502 instead.
+    const begun = this.#client.begin(status, message, headers, {
+      clock: host.clock,
+      inactivityTimeoutMs: host.proxy.inactivityTimeoutMs,
+      excerptBytes: this.#excerptBytes,
+      onInactive: (ms) => this.#onInactive(attempt, ms),
+    });
+    if (!begun) {
       attempt.abort(new AttemptAbandoned('bad response headers'));
       this.status = 0;
-      this.#fail(
-        'upstream-error',
-        502,
-        'bad_gateway',
-        'the upstream sent headers that cannot be forwarded',
-        error,
-      );
-      return;
+      this.#fail('upstream-error', 502, 'bad_gateway', 'the upstream sent headers that cannot be forwarded', {
+        code: 'ERR_INVALID_HEADER',
+        message: 'response headers Node refuses to send',
+      });
     }
-    this.#eventStream = isEventStream(headers);
-    // An event stream's client must see the response begin at once, not with its first event.
-    if (this.#eventStream) this.#res.flushHeaders();
-    if (this.#excerptBytes > 0) this.#responseExcerpt = new BodyExcerpt(this.#excerptBytes);
-    this.#watchdog = new StreamWatchdog(host.clock, host.proxy.inactivityTimeoutMs, (ms) =>
-      this.#onInactive(attempt, ms),
-    );
-    this.#watchdog.start();
   }
 
   onAttemptData(attempt: UpstreamAttempt, chunk: Buffer): void {
     if (attempt !== this.#attempt || this.#done) return;
-    this.bytesOut += chunk.length;
-    this.#responseExcerpt?.add(chunk);
-    this.#watchdog!.touch();
-    if (!this.#res.write(chunk)) {
-      // The client reads slower than the upstream sends: stop reading until it catches up.
-      attempt.controller?.pause();
-      this.#watchdog!.pause();
-      this.#res.once('drain', this.#onDrain);
-    }
+    this.#client.write(chunk, attempt.controller);
   }
 
   onAttemptEnd(attempt: UpstreamAttempt): void {
     if (attempt !== this.#attempt || this.#done) return;
-    this.#res.end();
+    this.#client.end();
     this.#finish('completed');
   }
 
@@ -283,32 +243,27 @@ export class Exchange implements AttemptListener, ExchangeView {
   #onInactive(attempt: UpstreamAttempt, inactiveForMs: number): void {
     if (attempt !== this.#attempt || this.#done) return;
     this.#host.onInactivity(this.requestId, inactiveForMs);
+    const ms = Math.round(inactiveForMs);
     this.#breakStream(
       'stream-inactivity',
-      { code: 'ESTREAMINACTIVE', message: `the upstream sent nothing for ${Math.round(inactiveForMs)} ms` },
+      { code: 'ESTREAMINACTIVE', message: `the upstream sent nothing for ${ms} ms` },
       'stream_inactivity',
-      inactiveForMs,
+      { inactiveForMs: ms },
     );
   }
 
-  /** Ends a response that had begun: SSE clients get a final `event: error`, others a cut stream. */
-  #breakStream(outcome: ExchangeOutcome, error: unknown, code: string, inactiveForMs?: number): void {
+  /** Ends a response that had begun (see {@link ClientResponse.break}). */
+  #breakStream(
+    outcome: ExchangeOutcome,
+    error: unknown,
+    code: string,
+    details?: Record<string, unknown>,
+  ): void {
     const attempt = this.#attempt;
     this.#attempt = undefined;
     attempt?.abort(new AttemptAbandoned(code));
     this.#noteError(error);
-    const res = this.#res;
-    if (this.#eventStream && this.responseHeaders?.['content-length'] === undefined && !res.destroyed) {
-      const data = JSON.stringify({
-        error: code,
-        requestId: this.requestId,
-        ...(inactiveForMs === undefined ? {} : { inactiveForMs: Math.round(inactiveForMs) }),
-      });
-      res.end(`\n\nevent: error\ndata: ${data}\n\n`);
-    } else {
-      // Ending normally would tell the client the body is complete; a reset tells it the truth.
-      res.destroy();
-    }
+    this.#client.break(code, details);
     this.#finish(outcome);
   }
 
@@ -347,17 +302,7 @@ export class Exchange implements AttemptListener, ExchangeView {
     message: string,
     headers: Readonly<Record<string, string>> = {},
   ): void {
-    const res = this.#res;
-    if (!res.headersSent && !res.destroyed) {
-      const body = JSON.stringify({ error: { code, message, requestId: this.requestId } });
-      res.writeHead(status, {
-        ...headers,
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(body)),
-        'x-offpath-request-id': this.requestId,
-      });
-      res.end(body);
-    }
+    this.#client.problem(status, code, message, headers);
     this.status = status;
     this.#finish(outcome);
   }
@@ -369,11 +314,6 @@ export class Exchange implements AttemptListener, ExchangeView {
       message: String(e?.message ?? error),
     };
   }
-
-  readonly #onDrain = (): void => {
-    this.#watchdog?.resume();
-    this.#attempt?.controller?.resume();
-  };
 
   #clientGone(): boolean {
     return this.#res.destroyed || this.#req.socket?.destroyed === true || this.#req.errored !== null;
@@ -398,7 +338,7 @@ export class Exchange implements AttemptListener, ExchangeView {
     if (this.#done) return;
     this.#done = true;
     this.#clearTimer();
-    this.#watchdog?.stop();
+    this.#client.stop();
     this.outcome = outcome;
     this.totalMs = performance.now() - this.#started;
     this.#host.onDone(this);

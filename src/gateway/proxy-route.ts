@@ -16,8 +16,9 @@ import type { Clock } from '../resilience/clock.js';
 import { RetryBudget } from '../resilience/retry-budget.js';
 import { RetryPolicy } from '../resilience/retry-policy.js';
 import { CaptureFilter } from '../sources/capture-filter.js';
-import { Exchange, type ExchangeHost } from './exchange.js';
-import { ExchangeTracer } from './exchange-trace.js';
+import { Exchange } from './exchange.js';
+import type { ExchangeHost } from './exchange-host.js';
+import { ExchangeTracer, type ExchangeView } from './exchange-trace.js';
 import { isAuthorized } from './proxy-auth.js';
 import { ProxyCounters, type ProxyStats } from './proxy-counters.js';
 import type { ResolvedProxy } from './proxy-options.js';
@@ -45,7 +46,7 @@ export class ProxyRoute implements ExchangeHost {
   readonly scrubber: SecretScrubber;
   readonly #filter: CaptureFilter;
   readonly #deps: RouteDependencies;
-  readonly #inFlight = new Set<Exchange>();
+  readonly #inFlight = new Set<ExchangeView>();
   readonly #idPrefix = randomHex(4);
   #nextId = 0;
 
@@ -117,7 +118,7 @@ export class ProxyRoute implements ExchangeHost {
     this.#deps.publish('stream-inactivity', { requestId, proxy: this.proxy.name, inactiveForMs });
   }
 
-  onDone(exchange: Exchange): void {
+  onDone(exchange: ExchangeView): void {
     const c = this.counters;
     this.#inFlight.delete(exchange);
     c.inFlight--;
