@@ -1,7 +1,8 @@
 /**
  * The processes of the gateway bench other than the proxies under test, each in its own process so
  * that none shares an event loop with what it measures:
- *   upstream            a bare node:http server: GET /ok (a small JSON body), GET /sse (10,000 events)
+ *   upstream            a bare node:http server: GET /ok (a small JSON body), GET /sse (10,000 events),
+ *                       GET /stall (one event, then silence)
  *   blackhole           accepts connections and requests, never answers (a dead destination)
  *   latency URL N       N sequential requests (one in flight, keep-alive); prints the times in µs
  *   sse URL             reads the event stream; prints per-event latency (µs) and whether it was byte-exact
@@ -24,6 +25,12 @@ const OK_BODY = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', ch
 if (mode === 'upstream') {
   const server = http.createServer((req, res) => {
     req.resume();
+    if (req.url === '/stall') {
+      // One event, then silence with the connection open: the gateway's watchdog must end it.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+      return;
+    }
     if (req.url === '/sse') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const hash = createHash('sha256');

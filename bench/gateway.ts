@@ -109,12 +109,15 @@ export async function run(
   const target = `http://127.0.0.1:${(upstream.line as { port: number }).port}`;
   const deadUrl = `http://127.0.0.1:${(blackhole.line as { port: number }).port}`;
 
-  const live = createOffpath({
-    destinations: [
-      { name: 'discard', type: 'custom', sink: discardSink(), queue: { maxItems: 100_000 }, noise: false },
-    ],
-    limits: { intakeCapacity: 100_000 },
-  });
+  const discarding = () =>
+    createOffpath({
+      destinations: [
+        { name: 'discard', type: 'custom', sink: discardSink(), queue: { maxItems: 100_000 }, noise: false },
+      ],
+      limits: { intakeCapacity: 100_000 },
+    });
+  const live = discarding();
+  const liveAll = discarding();
   const dead = createOffpath({
     destinations: [
       { name: 'collector', type: 'http', url: `${deadUrl}/ingest`, sendTimeoutMs: 30_000 },
@@ -124,7 +127,7 @@ export async function run(
   // Every exchange traced: the worst case for the request path (by default only failures are).
   const proxy = [{ target, capture: { status: ['1xx', '2xx', '3xx', '4xx', '5xx'] } }];
   const defaultGateway = await startGateway({ port: 0, proxies: [{ target }] }, live);
-  const offpathGateway = await startGateway({ port: 0, proxies: proxy }, live);
+  const offpathGateway = await startGateway({ port: 0, proxies: proxy }, liveAll);
   const deadGateway = await startGateway({ port: 0, proxies: proxy }, dead);
   const floor = await startFloor(target);
   const urls: Record<Mode, string> = {
@@ -144,19 +147,31 @@ export async function run(
   });
   const rps = empty();
   const latencies = empty();
+  const cpu = empty();
+  const instanceOf: Partial<Record<Mode, typeof live>> = {
+    offpath: live,
+    'offpath-all': liveAll,
+    'offpath-dead': dead,
+  };
   for (const mode of MODES) {
     // Warm-up: connections, JIT, the pipeline's first slices.
     await runToEnd(['-c', String(connections), '-d', '1', '-j', `${urls[mode]}/ok`], [AUTOCANNON]);
   }
   for (let round = 0; round < rounds; round++) {
     for (const mode of MODES) {
+      // CPU time of this process (the proxies and their pipelines; the upstream and the load are
+      // children) per request, the traces' processing included: robust to a busy machine.
+      const cpuBefore = process.cpuUsage();
       const report = (await runToEnd(
         ['-c', String(connections), '-d', String(seconds), '-j', `${urls[mode]}/ok`],
         [AUTOCANNON],
-      )) as { requests: { average: number }; non2xx: number; errors: number };
+      )) as { requests: { average: number; total: number }; non2xx: number; errors: number };
+      await instanceOf[mode]?.flush({ timeoutMs: 1_000 });
+      const used = process.cpuUsage(cpuBefore);
       if (report.non2xx > 0 || report.errors > 0)
         throw new Error(`${mode}: ${report.non2xx} non-2xx, ${report.errors} errors`);
       rps[mode].push(report.requests.average);
+      cpu[mode].push((used.user + used.system) / report.requests.total);
     }
     for (const mode of MODES) {
       const { times } = (await runToEnd(['latency', `${urls[mode]}/ok`, '1000'])) as { times: number[] };
@@ -186,8 +201,23 @@ export async function run(
     'offpath-all': 'tracing every exchange',
     'offpath-dead': 'every exchange traced, every destination black-holed',
   } as const;
+  for (const mode of ['floor', 'offpath', 'offpath-all', 'offpath-dead'] as const) {
+    rows.push({
+      name: `gateway ${mode}: proxy CPU per request (median of ${rounds} rounds)`,
+      value: r1(median(cpu[mode])),
+      unit: 'µs',
+    });
+  }
   for (const mode of ['offpath', 'offpath-all', 'offpath-dead'] as const) {
     const label = labels[mode];
+    const cpuOverFloor = median(cpu[mode]) / median(cpu.floor) - 1;
+    rows.push({
+      name: `gateway (${label}): CPU per request over the undici-only floor`,
+      value: r1(cpuOverFloor * 100),
+      unit: '%',
+      target: '< 10 %',
+      pass: cpuOverFloor < 0.1,
+    });
     const addedP50 = (p(mode, 0.5) - p('direct', 0.5)) / 1000;
     const addedP99 = (p(mode, 0.99) - p('direct', 0.99)) / 1000;
     const share = median(rps[mode]) / median(rps.direct);
@@ -207,7 +237,7 @@ export async function run(
   }
   rows.push({
     name: 'gateway offpath: exchanges traced (events accepted)',
-    value: live.stats().accepted,
+    value: liveAll.stats().accepted,
     unit: 'events',
   });
   rows.push({
@@ -244,11 +274,53 @@ export async function run(
     pass: addedEvent < 1,
   });
 
+  // Inactivity: a stream that stalls after its first event is cut at 500 ms; how late is the cut?
+  const stallGateway = await startGateway({ port: 0, proxies: [{ target, inactivityTimeoutMs: 500 }] }, live);
+  const lateness: number[] = [];
+  let errorEvents = 0;
+  for (let i = 0; i < 20; i++) {
+    const { late, sawError } = await new Promise<{ late: number; sawError: boolean }>((resolve, reject) => {
+      http
+        .get(`${stallGateway.url}/stall`, (res) => {
+          let first = 0;
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            if (first === 0) first = performance.now();
+            text += c;
+          });
+          res.on('end', () =>
+            resolve({ late: performance.now() - first - 500, sawError: text.includes('event: error') }),
+          );
+        })
+        .on('error', reject);
+    });
+    lateness.push(late);
+    if (sawError) errorEvents++;
+  }
+  const sortedLate = Float64Array.from(lateness).sort();
+  rows.push({
+    name: 'gateway inactivity (500 ms, 20 stalled streams): cut late by p50 / max',
+    value: r1(percentile(sortedLate, 0.5)),
+    unit: `ms / ${r1(sortedLate[sortedLate.length - 1]!)} ms`,
+    target: '± 100 ms',
+    pass: sortedLate[0]! > -100 && sortedLate[sortedLate.length - 1]! < 100,
+  });
+  rows.push({
+    name: 'gateway inactivity: streams ended with the error event',
+    value: errorEvents,
+    unit: 'of 20',
+    target: '20',
+    pass: errorEvents === 20,
+  });
+  await stallGateway.close({ timeoutMs: 1_000 });
+
   await defaultGateway.close({ timeoutMs: 1_000 });
   await offpathGateway.close({ timeoutMs: 1_000 });
   await deadGateway.close({ timeoutMs: 1_000 });
   await floor.close();
   await live.close({ timeoutMs: 5_000 });
+  await liveAll.close({ timeoutMs: 5_000 });
   await dead.close({ timeoutMs: 1_000 });
   upstream.proc.kill();
   blackhole.proc.kill();
