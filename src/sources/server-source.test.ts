@@ -58,10 +58,11 @@ const fields = (e: OffpathEvent) =>
 
 describe('serverSource', () => {
   it('reports failing and slow incoming requests, not fast successes, and leaves responses as they were', async () => {
-    const source = serverSource({ slowMs: 80 });
+    // Wide margins: a fast request on a loaded machine must not look slow.
+    const source = serverSource({ slowMs: 1_000 });
     const events = collect(source);
     const base = await listen((req, res) => {
-      if (req.url === '/slow') setTimeout(() => res.end('late'), 120);
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 1_100);
       else res.writeHead(req.url === '/boom' ? 500 : 200, { 'x-app': '1' }).end(`body ${req.url}`);
     });
     const ok = await get(`${base}/ok`);
@@ -148,12 +149,12 @@ describe('serverSource', () => {
   });
 
   it('reports a slow request the client abandoned, and forgets quick ones', async () => {
-    const source = serverSource({ slowMs: 50 });
+    const source = serverSource({ slowMs: 400 });
     const events = collect(source);
     const base = await listen(() => {
       // never answers
     });
-    for (const waitMs of [10, 120]) {
+    for (const waitMs of [20, 700]) {
       await new Promise<void>((resolve) => {
         const req = http.get(`${base}/hang-${waitMs}`);
         req.on('error', () => resolve());
@@ -162,7 +163,7 @@ describe('serverSource', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(events).toHaveLength(1);
-    expect(events[0]?.http?.request?.url).toBe(`${base}/hang-120`);
+    expect(events[0]?.http?.request?.url).toBe(`${base}/hang-700`);
     expect(events[0]?.http?.error?.code).toBe('ECONNRESET');
     expect(source.pendingCount()).toBe(0);
   });
