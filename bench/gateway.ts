@@ -2,6 +2,8 @@
  * Gateway overhead, side by side in one run, against a loopback upstream in its own process:
  *   direct          the load generator calls the upstream itself
  *   floor           through a bare proxy written with undici alone (Pool.stream into the response)
+ *   control         the floor again, measured the same way: its distance from the floor is the
+ *                   run's noise
  *   offpath         through offpath's gateway with its default tracing (failures and slow exchanges:
  *                   the answers here are fast 200s, so what is measured is the cost of deciding)
  *   offpath-all     every exchange traced (the worst case) to a destination that discards
@@ -23,8 +25,8 @@ import { type BenchResult, discardSink, percentile } from './types.js';
 
 const CHILDREN = fileURLToPath(new URL('./gateway-children.ts', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-type Mode = 'direct' | 'floor' | 'offpath' | 'offpath-all' | 'offpath-dead';
-const MODES: readonly Mode[] = ['direct', 'floor', 'offpath', 'offpath-all', 'offpath-dead'];
+type Mode = 'direct' | 'floor' | 'control' | 'offpath' | 'offpath-all' | 'offpath-dead';
+const MODES: readonly Mode[] = ['direct', 'floor', 'control', 'offpath', 'offpath-all', 'offpath-dead'];
 
 /** Starts a child and resolves with its first JSON line (and the child, for long-lived ones). */
 function child(
@@ -133,6 +135,7 @@ export async function run(
   const urls: Record<Mode, string> = {
     direct: target,
     floor: floor.url,
+    control: floor.url,
     offpath: defaultGateway.url,
     'offpath-all': offpathGateway.url,
     'offpath-dead': deadGateway.url,
@@ -141,6 +144,7 @@ export async function run(
   const empty = (): Record<Mode, number[]> => ({
     direct: [],
     floor: [],
+    control: [],
     offpath: [],
     'offpath-all': [],
     'offpath-dead': [],
@@ -197,35 +201,36 @@ export async function run(
     });
   }
   const labels = {
+    control: 'control: the floor again (noise)',
     offpath: 'default tracing',
     'offpath-all': 'tracing every exchange',
     'offpath-dead': 'every exchange traced, every destination black-holed',
   } as const;
-  for (const mode of ['floor', 'offpath', 'offpath-all', 'offpath-dead'] as const) {
+  for (const mode of ['floor', 'control', 'offpath', 'offpath-all', 'offpath-dead'] as const) {
     rows.push({
       name: `gateway ${mode}: proxy CPU per request (median of ${rounds} rounds)`,
       value: r1(median(cpu[mode])),
       unit: 'µs',
     });
   }
-  for (const mode of ['offpath', 'offpath-all', 'offpath-dead'] as const) {
+  for (const mode of ['control', 'offpath', 'offpath-all', 'offpath-dead'] as const) {
     const label = labels[mode];
-    const cpuOverFloor = median(cpu[mode]) / median(cpu.floor) - 1;
-    rows.push({
-      name: `gateway (${label}): CPU per request over the undici-only floor`,
-      value: r1(cpuOverFloor * 100),
-      unit: '%',
-      target: '< 10 %',
-      pass: cpuOverFloor < 0.1,
-    });
-    const addedP50 = (p(mode, 0.5) - p('direct', 0.5)) / 1000;
-    const addedP99 = (p(mode, 0.99) - p('direct', 0.99)) / 1000;
-    const share = median(rps[mode]) / median(rps.direct);
+    // The control is held to nothing: it shows how far two identical modes land apart in this run.
     const held = (name: string, value: number, unit: string, target: string, pass: boolean) =>
-      rows.push({ name: `gateway (${label}): ${name}`, value, unit, target, pass });
-    held('added latency p50', r1(addedP50 * 1000) / 1000, 'ms', '< 0.5 ms', addedP50 < 0.5);
-    held('added latency p99', r1(addedP99 * 1000) / 1000, 'ms', '< 2 ms', addedP99 < 2);
-    held('throughput vs direct', r1(share * 100), '%', '≥ 80 %', share >= 0.8);
+      rows.push({
+        name: `gateway (${label}): ${name}`,
+        value,
+        unit,
+        ...(mode === 'control' ? {} : { target, pass }),
+      });
+    const cpuOverFloor = median(cpu[mode]) / median(cpu.floor) - 1;
+    held(
+      'CPU per request over the undici-only floor',
+      r1(cpuOverFloor * 100),
+      '%',
+      '< 10 %',
+      cpuOverFloor < 0.1,
+    );
     const overFloor = median(rps.floor) / median(rps[mode]) - 1;
     held('cost over the undici-only floor (throughput)', r1(overFloor * 100), '%', '< 10 %', overFloor < 0.1);
     const latencyOverFloor = p(mode, 0.5) / p('floor', 0.5) - 1;
@@ -234,6 +239,13 @@ export async function run(
       value: r1(latencyOverFloor * 100),
       unit: '%',
     });
+    if (mode === 'control') continue;
+    const addedP50 = (p(mode, 0.5) - p('direct', 0.5)) / 1000;
+    const addedP99 = (p(mode, 0.99) - p('direct', 0.99)) / 1000;
+    const share = median(rps[mode]) / median(rps.direct);
+    held('added latency p50', r1(addedP50 * 1000) / 1000, 'ms', '< 0.5 ms', addedP50 < 0.5);
+    held('added latency p99', r1(addedP99 * 1000) / 1000, 'ms', '< 2 ms', addedP99 < 2);
+    held('throughput vs direct', r1(share * 100), '%', '≥ 80 %', share >= 0.8);
   }
   rows.push({
     name: 'gateway offpath: exchanges traced (events accepted)',

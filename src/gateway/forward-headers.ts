@@ -24,9 +24,10 @@ const HOP_BY_HOP = new Set([
  */
 const REPLACED = new Set(['host', 'x-forwarded-host', 'x-forwarded-proto', 'proxy-authorization', 'expect']);
 
-/** The names a `Connection` header lists, in lower case. */
+/** The names a `Connection` header lists, in lower case; undefined when it lists none but itself. */
 function connectionTokens(value: string | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  // Almost every message says just one of these: no field to remove, no allocation.
+  if (value === undefined || /^\s*(?:keep-alive|close)\s*$/i.test(value)) return undefined;
   return new Set(value.split(',').map((t) => t.trim().toLowerCase()));
 }
 
