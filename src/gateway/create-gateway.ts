@@ -39,6 +39,8 @@ export interface Gateway {
    * none matches, so the server around it can answer.
    */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** True when a proxy serves this request target (path and query), without touching anything. */
+  matches(url: string): boolean;
   stats(): GatewayStats;
   /** The proxies, longest path first. */
   readonly proxies: ReadonlyArray<{
@@ -97,6 +99,7 @@ export function createGateway(options: GatewayOptions | readonly ProxyOptions[],
       }
       return false;
     },
+    matches: (url) => routes.some((route) => route.match(url) !== undefined),
     stats() {
       const proxies: Record<string, ProxyStats> = {};
       for (const r of routes) proxies[r.proxy.name] = r.stats();

@@ -122,7 +122,7 @@ describe('gateway: forwarding', () => {
   it('answers 404 for paths no proxy serves, and picks the longest matching prefix', async () => {
     const a = await echo();
     const b = await echo();
-    const { url } = await gateway([
+    const { url, running } = await gateway([
       { path: '/v1', target: a.url },
       { path: '/v1/special', target: b.url },
     ]);
@@ -131,6 +131,13 @@ describe('gateway: forwarding', () => {
     expect((await send(`${url}/v1x`)).status).toBe(404);
     expect((await send(`${url}/elsewhere`)).status).toBe(404);
     expect([a.requests, b.requests]).toEqual([1, 1]);
+    expect(['/v1', '/v1/x?y=1', '/v1?q', '/v1x', '/'].map((u) => running.gateway.matches(u))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
