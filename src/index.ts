@@ -86,13 +86,14 @@ export type {
 export { CircuitBreaker, circuitBreakerPresets } from './resilience/circuit-breaker.js';
 export type { Clock, TimerHandle } from './resilience/clock.js';
 export { sleep, systemClock } from './resilience/clock.js';
-export type { OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
+export type { ConfigIssue, OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
 export {
   AuthenticationError,
   BadRequestError,
   CircuitOpenError,
   ConfigError,
   DestinationGoneError,
+  formatConfigIssue,
   isOffpathError,
   NetworkError,
   OffpathError,

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { urlPatternProblem } from '../pipeline/router.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -13,8 +14,18 @@ export const statusClass = z.union([
   z.number().int().min(100).max(599),
 ]);
 
-/** A URL pattern: a glob, a '/regex/flags' string, or a RegExp (in code). */
-export const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
+/** A string that `compile` accepts: the check runs the same code the instance runs later. */
+export const compiling = (problem: (value: string) => string | undefined) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: 'custom', message: found });
+    });
+
+/** A URL glob, or a regular expression written `/source/flags`, or a RegExp in code. */
+export const pattern = z.union([compiling(urlPatternProblem), z.instanceof(RegExp)]);
 
 const filterShape = {
   include: z.array(pattern).optional(),

@@ -5,12 +5,21 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
-import { captureOptions, pattern, statusClass } from './capture-schema.js';
+import { compileProblem } from '../pipeline/router.js';
+import { compileTextPattern } from '../redact/redactor.js';
+import { captureOptions, compiling, pattern, statusClass } from './capture-schema.js';
 import { destinationSchema } from './destination-schema.js';
 import { proxiesSchema } from './proxy-schema.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
+
+/** A regular expression source (compiled with the `g` flag), or a RegExp in code. */
+const textPattern = z.union([
+  compiling((value) => compileProblem(() => compileTextPattern(value))),
+  z.instanceof(RegExp),
+]);
 
 /** Which events go where. An event goes to the union of the destinations of every route it matches. */
 export const routeSchema = z
@@ -31,9 +40,7 @@ const redaction = z
   .object({
     enabled: z.boolean().optional(),
     names: z.array(z.string()).optional(),
-    patterns: z
-      .array(z.object({ name: z.string(), pattern: z.union([z.string(), z.instanceof(RegExp)]) }).strict())
-      .optional(),
+    patterns: z.array(z.object({ name: z.string(), pattern: textPattern }).strict()).optional(),
     allow: z
       .object({ names: z.array(z.string()).optional(), values: z.array(pattern).optional() })
       .strict()
@@ -70,13 +77,16 @@ export const captureSchema = z
 /** The configuration object, in code or in `offpath.config.json|yaml`. */
 export const configSchema = z
   .object({
+    /** Where an editor finds the JSON Schema of this file (ignored by offpath). */
+    $schema: z.string().optional(),
     /** Shown in message footers. */
     service: z.string().max(80).optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
     routes: z.array(routeSchema).optional(),
     limits: z
       .object({
-        intakeCapacity: positiveInt.optional(),
+        /** Preallocated at start (two slots per event), hence the ceiling. */
+        intakeCapacity: positiveInt.max(1_000_000).optional(),
         memoryBudgetBytes: positiveInt.optional(),
         retryAfterCapMs: positiveInt.optional(),
         sliceMs: z.number().positive().optional(),

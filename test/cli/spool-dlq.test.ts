@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { createOffpath } from '../../src/index.js';
 import { type CollectorEmulator, startCollectorEmulator } from '../../src/testing/index.js';
 import { onCleanup } from '../helpers/cleanups.js';
@@ -16,9 +16,7 @@ interface Run {
 async function cli(...args: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  let code = -1;
-  const program = buildProgram({ out: (t) => (out += t), err: (t) => (err += t) }, (c) => (code = c));
-  await program.parseAsync(args, { from: 'user' });
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -168,9 +166,10 @@ describe('offpath spool stats and offpath dlq', () => {
     expect(since.err).toContain('use a duration such as 30m, 2h or 7d');
 
     const noConfig = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'));
-    expect(noConfig.code).toBe(1);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.err).toContain('absent.json: no such file');
     const badTimeout = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'), '--timeout', 'soon');
     expect(badTimeout.code).toBe(2);
-    expect(badTimeout.err).toContain('--timeout must be a whole number');
+    expect(badTimeout.err).toContain("option '--timeout <ms>' argument 'soon' is invalid");
   });
 });

@@ -21,7 +21,6 @@ const SUMMARY_CHARS = 60;
 /** Lists dead letters matching the filters, oldest first. */
 export function dlqListCommand(options: DlqListOptions): CommandResult {
   const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1) return fail('--limit must be a whole number of at least 1\n', 2);
   return withSpool(options, (store, filter) => {
     const letters = store.deadLetters(filter, limit);
     if (options.json) return ok(`${JSON.stringify(letters.map(letterJson), null, 2)}\n`);
