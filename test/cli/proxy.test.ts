@@ -3,20 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { proxySetup } from '../../src/cli/commands/proxy.js';
 import { startCollectorEmulator } from '../../src/testing/index.js';
 import { onCleanup, track } from '../helpers/cleanups.js';
 import { send, upstream } from '../helpers/gateway-harness.js';
 import { waitFor } from '../helpers/http-server.js';
+import { CLI } from '../helpers/run-node.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const KEY = 'sk-cli-upstream-key-445566778899';
 
 /** Runs `offpath …args` and resolves once it prints where it listens. */
 async function startCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,11 +8,11 @@ import type { OffpathEvents } from '../../src/pipeline/events.js';
 import { onCleanup } from '../helpers/cleanups.js';
 import { gateway, send, upstream } from '../helpers/gateway-harness.js';
 
-const CHILD = fileURLToPath(new URL('../fixtures/gateway-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../fixtures/gateway-child.mjs', import.meta.url));
 
 /** The gateway in its own process; `ask` sends a command and resolves with its answer line. */
 async function gatewayProcess(target: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  const child = spawn(process.execPath, [CHILD], {
     env: { ...process.env, TARGET: target },
     stdio: ['pipe', 'pipe', 'ignore'],
   });
