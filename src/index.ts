@@ -55,7 +55,9 @@ export type {
 export type { RunningGateway, StartGatewayOptions } from './gateway/start-gateway.js';
 export { startGateway } from './gateway/start-gateway.js';
 export type {
+  DeadLetter,
   DeadLetterFilter,
+  DeadLetterQuery,
   DeadlineOptions,
   DestinationStats,
   FlushResult,
@@ -63,9 +65,11 @@ export type {
   OffpathDependencies,
   OffpathHealth,
   OffpathStats,
+  ReconfigureResult,
   ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';

@@ -201,6 +201,21 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       ),
     );
 
+  program
+    .command('serve')
+    .description('run the relay: ingest API, OTLP logs, health, metrics, status page (docs/SERVE.md)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: OFFPATH_CONFIG, offpath.config.* here, OFFPATH_* variables, else embedded defaults)',
+    )
+    .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
+    .option('-p, --port <port>', 'port (default: server.port, 8787)', wholeNumber(0, 65_535))
+    .action(async (opts: { config?: string; host?: string; port?: number }) => {
+      // Loaded on use: the relay's dependencies (prom-client, protobufjs) stay out of the other commands.
+      const { serveCommand } = await import('./commands/serve.js');
+      exit(await serveCommand({ ...opts, log: (line) => io.err(`${line}\n`) }));
+    });
+
   const spool = program.command('spool').description('inspect the durable spool');
   withFilters(
     spool.command('stats').description('records waiting and dead letters, by destination and reason'),

@@ -10,6 +10,7 @@ import { compileTextPattern } from '../redact/redactor.js';
 import { captureOptions, compiling, pattern, statusClass } from './capture-schema.js';
 import { destinationSchema } from './destination-schema.js';
 import { proxiesSchema } from './proxy-schema.js';
+import { serverSchema } from './server-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -113,6 +114,8 @@ export const configSchema = z
     capture: captureSchema.optional(),
     /** Gateway proxies (`offpath proxy`, `offpath serve`). */
     proxies: proxiesSchema.optional(),
+    /** How `offpath serve` listens (docs/SERVE.md). */
+    server: serverSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -174,7 +174,8 @@ const http = z
     ...commonDestinationShape,
     type: z.literal('http'),
     url: httpUrl,
-    format: z.enum(['json', 'ndjson']).optional(),
+    /** `offpath` posts events an offpath relay's `/v1/events` takes. @default 'json' */
+    format: z.enum(['json', 'ndjson', 'offpath']).optional(),
     gzip: z.boolean().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     /**

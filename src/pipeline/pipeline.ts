@@ -69,6 +69,9 @@ export class Pipeline {
   readonly #intake: Intake;
   readonly #lanes = new Map<string, Lane>();
   readonly #specs = new Map<string, LaneSpec>();
+  /** Lanes taken out by a reload: they drain, then keep their ledger so the totals still add up. */
+  readonly #retired: Lane[] = [];
+  #route: PipelineSettings['route'];
   /** Deliveries that never reached a lane (no route, or failed before routing). */
   readonly #unrouted = new Ledger();
   readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
@@ -82,6 +85,7 @@ export class Pipeline {
   #scheduled = false;
   #closing: Promise<void> | undefined;
   #feedTimer: TimerHandle | undefined;
+  readonly #observerOnce: LaneObserver;
 
   constructor(settings: PipelineSettings) {
     this.#s = settings;
@@ -92,14 +96,9 @@ export class Pipeline {
       () => settings.clock.now(),
       () => queueMicrotask(() => this.#announceShedding()),
     );
-    const observer = this.#observer();
-    for (const spec of settings.lanes) {
-      this.#specs.set(spec.name, spec);
-      this.#lanes.set(
-        spec.name,
-        new Lane({ ...spec, clock: settings.clock, observer, nextId: () => ++this.#seq }),
-      );
-    }
+    this.#route = settings.route;
+    this.#observerOnce = this.#observer();
+    for (const spec of settings.lanes) this.addLane(spec);
     if (settings.spool) {
       settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
       this.#scheduleFeed(0);
@@ -130,6 +129,16 @@ export class Pipeline {
     }
   }
 
+  /** Events `emit()` accepted so far. */
+  get emittedCount(): number {
+    return this.#emitted;
+  }
+
+  /** Events `emit()` would accept right now before the intake is full. */
+  get intakeRoom(): number {
+    return this.#intake.capacity - this.#intake.size;
+  }
+
   /** offpath's own cost (see {@link SelfMonitor}). */
   selfStats(): SelfStats {
     return this.#self.snapshot();
@@ -145,6 +154,39 @@ export class Pipeline {
     return levelRank(isLevel(level) ? level : 'info') < levelRank(this.#s.shedBelowLevel ?? 'warn');
   }
 
+  /** Adds a destination's lane at runtime (live reload). @throws TypeError when the name is taken. */
+  addLane(spec: LaneSpec): void {
+    if (this.#lanes.has(spec.name)) throw new TypeError(`a lane named "${spec.name}" already exists`);
+    this.#specs.set(spec.name, spec);
+    this.#lanes.set(
+      spec.name,
+      new Lane({ ...spec, clock: this.#s.clock, observer: this.#observerOnce, nextId: () => ++this.#seq }),
+    );
+  }
+
+  /**
+   * Takes a lane out of routing at once (a lane of the same name may be added right after), delivers
+   * what it holds until `signal` aborts, then closes it: the rest goes to the spool (or is counted as
+   * dropped:shutdown). Its ledger stays in the totals.
+   */
+  async retireLane(name: string, signal: AbortSignal): Promise<void> {
+    const lane = this.#lanes.get(name);
+    if (!lane) return;
+    this.#lanes.delete(name);
+    this.#specs.delete(name);
+    this.#retired.push(lane);
+    try {
+      await lane.flush(signal, true);
+    } finally {
+      await lane.close();
+    }
+  }
+
+  /** Replaces the routing function (live reload). */
+  setRoute(route: PipelineSettings['route']): void {
+    this.#route = route;
+  }
+
   lane(name: string): Lane | undefined {
     return this.#lanes.get(name);
   }
@@ -156,10 +198,17 @@ export class Pipeline {
   stats(): PipelineStats {
     const destinations: Record<string, LedgerSnapshot> = {};
     for (const [name, lane] of this.#lanes) destinations[name] = lane.snapshot();
+    const gone: LedgerSnapshot[] = [];
+    for (const lane of this.#retired) {
+      const current = destinations[lane.name];
+      if (current) destinations[lane.name] = sumLedgers([current, lane.snapshot()]);
+      else gone.push(lane.snapshot());
+    }
     const intake = this.#unrouted.snapshot(this.#intake.size);
     const totals = sumLedgers([
       { ...intake, accepted: intake.accepted + this.#intake.size },
       ...Object.values(destinations),
+      ...gone,
     ]);
     return {
       ...totals,
@@ -265,7 +314,7 @@ export class Pipeline {
     let sampledOut: boolean;
     try {
       ({ record, bytes } = this.#s.normalize(event, id, time));
-      ({ destinations: targets, sampledOut } = this.#s.route(record));
+      ({ destinations: targets, sampledOut } = this.#route(record));
     } catch (error) {
       this.#unrouted.accepted++;
       this.#unrouted.drop('filtered');

@@ -12,7 +12,7 @@ import type { SpoolLoss, SpoolLossReason, SpoolPort, TakenRecord } from '../pipe
 import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
 import type { MovedAside } from './open-spool.js';
-import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
+import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore, StoredDeadLetter } from './spool-store.js';
 import { SpoolWriter } from './spool-writer.js';
 
 /** Spool settings (the `spool` section of the config, minus the path). */
@@ -200,6 +200,12 @@ export class Spool implements SpoolPort {
     this.#backlog.clear();
     for (const [d, count] of this.#store.backlogs()) this.#backlog.set(d, count - this.#heldCount(d));
     return n;
+  }
+
+  /** Dead letters matching the filter, oldest first (pending write-behind rows are committed first). */
+  deadLetters(filter: Parameters<SpoolStore['deadLetters']>[0], limit?: number): StoredDeadLetter[] {
+    this.#writer.flushSync();
+    return this.#store.deadLetters(filter, limit);
   }
 
   /** Commits everything handed over so far. */

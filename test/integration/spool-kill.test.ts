@@ -64,7 +64,8 @@ describe('durable spool across kill -9', () => {
       const isReady = new Promise<void>((resolve) => {
         ready = resolve;
       });
-      const run = start({ ...env, RUN: String(r) }, (line) => line === 'ready' && ready());
+      // The kill lands at a random moment after the first commit, however slow the machine is to start.
+      const run = start({ ...env, RUN: String(r) }, (line) => line.startsWith('persisted ') && ready());
       await isReady;
       await new Promise((resolve) => setTimeout(resolve, 200 + random() * 600));
       run.child.kill('SIGKILL');
