@@ -120,10 +120,17 @@ export class Exchange implements AttemptListener, ExchangeView {
     }
     const attempt = new UpstreamAttempt(this, ++this.attempts, gate.probe);
     this.#attempt = attempt;
-    this.#timer = this.#host.clock.setTimeout(
-      () => this.#onHeadersTimeout(attempt),
-      this.#host.proxy.timeoutMs,
-    );
+    // The upstream's time to answer counts from the end of the request: a 1 GB upload is not slow
+    // headers. (A client that stalls mid-upload is bounded by the server's socket timeouts.)
+    const arm = (): void => {
+      if (attempt !== this.#attempt || this.#done) return;
+      this.#timer = this.#host.clock.setTimeout(
+        () => this.#onHeadersTimeout(attempt),
+        this.#host.proxy.timeoutMs,
+      );
+    };
+    if (this.#body) this.#body.onEnd = arm;
+    else arm();
     this.#host.dispatcher.dispatch(
       {
         path: this.#path,

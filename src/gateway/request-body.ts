@@ -22,6 +22,8 @@ export class RequestBody {
   started = false;
   /** True when the body was cut at the limit. */
   tooLarge = false;
+  /** Called once the whole body has been read (and handed to the upstream connection). */
+  onEnd: (() => void) | undefined;
 
   constructor(req: IncomingMessage, maxBytes: number, excerptBytes: number) {
     this.#req = req;
@@ -51,5 +53,6 @@ export class RequestBody {
       }
       yield chunk;
     }
+    this.onEnd?.();
   }
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { OffpathEvents } from '../../src/pipeline/events.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
@@ -115,6 +115,35 @@ describe('gateway: upstream resilience', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(195);
     await offpath.flush();
     expect(sink.records[0]?.fields).toMatchObject({ outcome: 'timeout' });
+  });
+
+  it('counts timeoutMs from the end of the request, so a slow upload is not a slow upstream', async () => {
+    const up = await upstream((req, res) => {
+      let n = 0;
+      req.on('data', (c: Buffer) => (n += c.length));
+      req.on('end', () => res.end(`got ${n}`));
+    });
+    const { url } = await gateway([{ target: up.url, timeoutMs: 200, retry: 'noRetry' }]);
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        `${url}/upload`,
+        { method: 'PUT', headers: { 'content-length': '4000' } },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      let sent = 0;
+      const next = () => {
+        req.write(Buffer.alloc(1000, 1));
+        if (++sent < 4) setTimeout(next, 150);
+        else req.end();
+      };
+      next();
+    });
+    expect(reply).toEqual({ status: 200, body: 'got 4000' });
   });
 
   it('never retries once the first response byte went to the client', async () => {
