@@ -15,6 +15,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['storm', () => import('./storm.js')],
   ['coordination', () => import('./coordination.js')],
   ['serve', () => import('./serve.js')],
+  ['gateway', () => import('./gateway.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -26,6 +26,8 @@ export type { NormalizeLimits } from './core/normalize/limits.js';
 export { DEFAULT_LIMITS } from './core/normalize/limits.js';
 export type { NormalizeMeta } from './core/normalize/normalize-event.js';
 export { normalizeEvent } from './core/normalize/normalize-event.js';
+export type { RequestContext, RequestContextFields } from './core/request-context.js';
+export { currentRequestContext, runWithRequestContext } from './core/request-context.js';
 export type {
   OutgoingMessage,
   ProbeOutcome,
@@ -40,6 +42,18 @@ export type { EmitFn, Source } from './core/source.js';
 export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
 export { toCurl } from './curl/to-curl.js';
+export type { Gateway, GatewayOptions, GatewayStats } from './gateway/create-gateway.js';
+export { createGateway } from './gateway/create-gateway.js';
+export type { ExchangeOutcome, ProxyStats } from './gateway/proxy-counters.js';
+export type {
+  BreakerSetting,
+  GatewayCaptureOptions,
+  ProxyAuthOptions,
+  ProxyOptions,
+  RetrySetting,
+} from './gateway/proxy-options.js';
+export type { RunningGateway, StartGatewayOptions } from './gateway/start-gateway.js';
+export { startGateway } from './gateway/start-gateway.js';
 export type {
   DeadLetter,
   DeadLetterFilter,
@@ -52,6 +66,7 @@ export type {
   OffpathHealth,
   OffpathStats,
   ReconfigureResult,
+  ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
 export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
@@ -134,10 +149,13 @@ export type { CaptureOptions } from './sources/capture-filter.js';
 export type { HttpCaptureSource } from './sources/fetch-source.js';
 export { fetchSource } from './sources/fetch-source.js';
 export { httpSource } from './sources/http-source.js';
+export { requestContextMixin } from './sources/loggers/pino-request-context.js';
 export type { PinoSourceOptions } from './sources/loggers/pino-source.js';
 export { pinoSource } from './sources/loggers/pino-source.js';
 export type { ProcessHealthOptions } from './sources/process-health.js';
 export { processHealth } from './sources/process-health.js';
 export type { ReportOptions, TimeOptions } from './sources/report.js';
 export { reportEvent, timeOperation } from './sources/report.js';
+export type { ServerCaptureOptions } from './sources/server-source.js';
+export { serverSource } from './sources/server-source.js';
 export type { SpoolOptions, SpoolStats } from './spool/spool-options.js';

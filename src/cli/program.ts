@@ -12,6 +12,7 @@ import { curlCommand } from './commands/curl.js';
 import { dlqExportCommand, dlqListCommand, dlqPurgeCommand, dlqShowCommand } from './commands/dlq.js';
 import { dlqReplayCommand } from './commands/dlq-replay.js';
 import { previewCommand } from './commands/preview.js';
+import { registerProxyCommand } from './commands/proxy.js';
 import { sendCommand } from './commands/send.js';
 import { spoolStatsCommand } from './commands/spool.js';
 import { formatRequestLine } from './emulate-log.js';
@@ -164,6 +165,8 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       });
       exit(EXIT.ok);
     });
+
+  registerProxyCommand(program, io, exit);
 
   program
     .command('send')

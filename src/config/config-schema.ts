@@ -5,33 +5,17 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
-import { compileProblem, urlPatternProblem } from '../pipeline/router.js';
+import { compileProblem } from '../pipeline/router.js';
 import { compileTextPattern } from '../redact/redactor.js';
+import { captureOptions, compiling, pattern, statusClass } from './capture-schema.js';
 import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
+import { proxiesSchema } from './proxy-schema.js';
 import { serverSchema } from './server-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
-
-const statusClass = z.union([
-  z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']),
-  z.number().int().min(100).max(599),
-]);
-
-/** A string that `compile` accepts: the check runs the same code the instance runs later. */
-const compiling = (problem: (value: string) => string | undefined) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((value, ctx) => {
-      const found = problem(value);
-      if (found) ctx.addIssue({ code: 'custom', message: found });
-    });
-
-/** A URL glob, or a regular expression written `/source/flags`, or a RegExp in code. */
-const pattern = z.union([compiling(urlPatternProblem), z.instanceof(RegExp)]);
 
 /** A regular expression source (compiled with the `g` flag), or a RegExp in code. */
 const textPattern = z.union([
@@ -67,22 +51,6 @@ const redaction = z
     hashKey: z.string().optional(),
     pii: z.boolean().optional(),
     ip: z.boolean().optional(),
-  })
-  .strict();
-
-const captureOptions = z
-  .object({
-    include: z.array(pattern).optional(),
-    exclude: z.array(pattern).optional(),
-    methods: z.array(z.string()).optional(),
-    status: z.array(statusClass).optional(),
-    networkErrors: z.boolean().optional(),
-    slowMs: z.number().nonnegative().optional(),
-    sampleRate: z.number().min(0).max(1).optional(),
-    headers: z.boolean().optional(),
-    captureBodies: z.boolean().optional(),
-    maxBodyBytes: positiveInt.optional(),
-    maxPending: positiveInt.optional(),
   })
   .strict();
 
@@ -149,6 +117,8 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** Gateway proxies (`offpath proxy`, `offpath serve`). */
+    proxies: proxiesSchema.optional(),
     /** How `offpath serve` listens (docs/SERVE.md). */
     server: serverSchema.optional(),
     /** Shared limits, breakers and digests across processes (docs/SCALE.md). Off when absent. */

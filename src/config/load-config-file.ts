@@ -72,6 +72,22 @@ function parseConfigText(path: string): unknown {
   ]);
 }
 
+/**
+ * Interpolates `${VAR}` and `${VAR:-default}` in one string the way config files are (for command-line
+ * values such as `offpath proxy --header`); unset variables are added to `missing`, named by `where`.
+ */
+export function interpolateText(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  missing: string[],
+): string {
+  const found = { missing: [] as ConfigIssue[], interpolated: [] };
+  const value = interpolate(text, env, [where], found) as string;
+  for (const issue of found.missing) missing.push(`${issue.path}: ${issue.message} (${issue.hint})`);
+  return value;
+}
+
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 function interpolate(

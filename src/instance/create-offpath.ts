@@ -38,6 +38,9 @@ import { openInstanceSpool } from './open-instance-spool.js';
 import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
 import { watchHealth } from './watch-health.js';
 
+/** Events that services built on an instance (the gateway) publish on its stream. */
+export type ServiceEventName = 'stream-inactivity' | 'rate-limited';
+
 export type { DeadLetter, DeadLetterFilter, DeadLetterQuery } from './dead-letters.js';
 
 /** What {@link Offpath.reconfigure} did. */
@@ -142,6 +145,11 @@ export interface Offpath {
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
   /** Starts a capture source feeding this instance; returns a function that stops it. */
   attach(source: Source): () => void;
+  /**
+   * Publishes an event of a service running on this instance (the gateway) on the typed stream.
+   * Synchronous; listeners' failures go to `onError`.
+   */
+  publish<K extends ServiceEventName>(type: K, payload: OffpathEvents[K]): void;
   /**
    * Applies a new configuration without a restart. Unchanged destinations keep their lane (queue,
    * breaker, rate limiter); changed and removed ones stop taking events at once, deliver what they
@@ -368,6 +376,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     },
     report: (error, options) => pipeline.emit(reportEvent(error, options)),
     time: (name, fn, options) => timeOperation((event) => pipeline.emit(event), name, fn, options),
+    publish: (type, payload) => {
+      if (events.hasListeners(type)) events.emit(type, payload);
+    },
     attach: (source) => {
       const emit: EmitFn = (event) => pipeline.emit(event);
       try {

@@ -59,10 +59,16 @@ export interface OffpathEvents {
     readonly error: OffpathError;
   };
   'rate-limited': {
+    /** The destination, or for a gateway upstream's 429 the proxy's name (then `proxy` is set too). */
     readonly destination: string;
     readonly waitMs: number;
     readonly source: 'proactive' | 'retry-after';
+    /** Set when a gateway proxy's upstream answered 429 (passed to its client unchanged). */
+    readonly proxy?: string;
+    readonly requestId?: string;
   };
+  /** A gateway proxy ended a streamed response whose upstream sent nothing for its inactivity timeout. */
+  'stream-inactivity': { readonly requestId: string; readonly proxy: string; readonly inactiveForMs: number };
   'circuit-state': {
     readonly destination: string;
     readonly from: CircuitStateName;

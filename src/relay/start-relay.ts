@@ -23,6 +23,7 @@ import { TokenSet } from '../server/token-set.js';
 import { EventAdmission } from './admit-events.js';
 import { ConfigReloader, type ReloadOutcome } from './config-reloader.js';
 import { mountIngestRoutes } from './ingest-routes.js';
+import { mountGateway } from './mount-gateway.js';
 import { RecentExchanges } from './recent-exchanges.js';
 import { SERVE_DEFAULTS } from './serve-defaults.js';
 import { StatusPanels } from './status-page.js';
@@ -123,7 +124,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       tokens = tokensOf(config);
       server.setTokens(tokens);
     },
-    serverRestartOnly: (current, next) => serverRestartOnly(current.server ?? {}, next.server ?? {}),
+    serverRestartOnly: (current, next) => [
+      ...serverRestartOnly(current.server ?? {}, next.server ?? {}),
+      ...(JSON.stringify(current.proxies ?? []) === JSON.stringify(next.proxies ?? []) ? [] : ['proxies']),
+    ],
     registry: metrics.registry,
     readiness: server.readiness,
     log,
@@ -140,6 +144,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const panels = new StatusPanels();
   const exchanges = new RecentExchanges(instance, () => clock.now());
+  const gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
   if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
 
   const url = await server.listen();
@@ -160,6 +165,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         log('shutting down: refusing new requests, flushing');
         const closeTimeoutMs = instance.config.closeTimeoutMs ?? 5_000;
         await server.drain(Math.min(closeTimeoutMs, s.requestTimeoutMs));
+        // Streams the drain deadline cut are ended here; the proxies' upstream pools close.
+        await gateway?.close({ timeoutMs: 0 });
         const result = await instance.close({ timeoutMs: closeTimeoutMs });
         stopMetrics();
         exchanges.close();

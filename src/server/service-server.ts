@@ -42,6 +42,18 @@ export interface ResponseObservation {
   readonly status: number;
 }
 
+/**
+ * A handler that takes whole requests before the routes and writes its answer itself, streaming (a
+ * gateway's proxies). Handlers that return a {@link Reply} value cannot stream, hence this door.
+ */
+export interface MountedHandler {
+  /** Route label in `offpath_http_requests_total`. */
+  readonly name: string;
+  /** True for the request targets (path and query) it serves. */
+  matches(url: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
 /** Paths that still answer while draining, so orchestrators can watch the drain. */
 const ALWAYS_ANSWERED = new Set(['/healthz', '/readyz']);
 
@@ -56,6 +68,7 @@ export class ServiceServer {
   readonly #server: Server;
   readonly #observers: Array<(o: ResponseObservation) => void> = [];
   readonly #idleWaiters: Array<() => void> = [];
+  readonly #mounts: MountedHandler[] = [];
   #tokens: TokenSet;
   #inFlight = 0;
   #draining = false;
@@ -114,6 +127,14 @@ export class ServiceServer {
   /** Open connections right now. */
   connections(): Promise<number> {
     return new Promise((resolve) => this.#server.getConnections((_e, n) => resolve(n ?? 0)));
+  }
+
+  /**
+   * Mounts a whole-request handler: tried before the routes, counted in flight (so a drain waits for
+   * its streams), answered 503 while draining, and counted in the observers when its response ends.
+   */
+  mount(handler: MountedHandler): void {
+    this.#mounts.push(handler);
   }
 
   /** Calls `listener` after every answered request. */
@@ -178,6 +199,19 @@ export class ServiceServer {
       this.#write(req, res, reply);
       for (const o of this.#observers) o({ route, method: req.method ?? '', status: reply.status });
     };
+    const mounted = this.#mounts.find((m) => m.matches(req.url ?? '/'));
+    if (mounted) {
+      route = mounted.name;
+      if (this.#draining) {
+        answer(problem(503, 'shutting down', { 'retry-after': '5', connection: 'close' }));
+        return;
+      }
+      res.once('finish', () => {
+        for (const o of this.#observers) o({ route, method: req.method ?? '', status: res.statusCode });
+      });
+      mounted.handle(req, res);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://service.invalid');
