@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests bind loopback ports and spawn processes; two cores cannot run many at once.
     maxWorkers: 2,
+    // Compiles src/ for the tests that run the CLI and zero-code mode as child processes.
+    globalSetup: ['test/helpers/build-for-children.ts'],
   },
 });

@@ -14,6 +14,9 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['selfmon', () => import('./selfmon.js')],
   ['storm', () => import('./storm.js')],
   ['faults', () => import('./faults.js')],
+  ['coordination', () => import('./coordination.js')],
+  ['serve', () => import('./serve.js')],
+  ['gateway', () => import('./gateway.js')],
 ];
 
 const only = process.argv.slice(2);

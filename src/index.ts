@@ -26,6 +26,8 @@ export type { NormalizeLimits } from './core/normalize/limits.js';
 export { DEFAULT_LIMITS } from './core/normalize/limits.js';
 export type { NormalizeMeta } from './core/normalize/normalize-event.js';
 export { normalizeEvent } from './core/normalize/normalize-event.js';
+export type { RequestContext, RequestContextFields } from './core/request-context.js';
+export { currentRequestContext, runWithRequestContext } from './core/request-context.js';
 export type {
   OutgoingMessage,
   ProbeOutcome,
@@ -40,8 +42,22 @@ export type { EmitFn, Source } from './core/source.js';
 export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
 export { toCurl } from './curl/to-curl.js';
+export type { Gateway, GatewayOptions, GatewayStats } from './gateway/create-gateway.js';
+export { createGateway } from './gateway/create-gateway.js';
+export type { ExchangeOutcome, ProxyStats } from './gateway/proxy-counters.js';
 export type {
+  BreakerSetting,
+  GatewayCaptureOptions,
+  ProxyAuthOptions,
+  ProxyOptions,
+  RetrySetting,
+} from './gateway/proxy-options.js';
+export type { RunningGateway, StartGatewayOptions } from './gateway/start-gateway.js';
+export { startGateway } from './gateway/start-gateway.js';
+export type {
+  DeadLetter,
   DeadLetterFilter,
+  DeadLetterQuery,
   DeadlineOptions,
   DestinationStats,
   FlushResult,
@@ -49,8 +65,11 @@ export type {
   OffpathDependencies,
   OffpathHealth,
   OffpathStats,
+  ReconfigureResult,
+  ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
@@ -71,13 +90,14 @@ export type {
 export { CircuitBreaker, circuitBreakerPresets } from './resilience/circuit-breaker.js';
 export type { Clock, TimerHandle } from './resilience/clock.js';
 export { sleep, systemClock } from './resilience/clock.js';
-export type { OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
+export type { ConfigIssue, OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
 export {
   AuthenticationError,
   BadRequestError,
   CircuitOpenError,
   ConfigError,
   DestinationGoneError,
+  formatConfigIssue,
   isOffpathError,
   NetworkError,
   OffpathError,
@@ -128,10 +148,13 @@ export type { CaptureOptions } from './sources/capture-filter.js';
 export type { HttpCaptureSource } from './sources/fetch-source.js';
 export { fetchSource } from './sources/fetch-source.js';
 export { httpSource } from './sources/http-source.js';
+export { requestContextMixin } from './sources/loggers/pino-request-context.js';
 export type { PinoSourceOptions } from './sources/loggers/pino-source.js';
 export { pinoSource } from './sources/loggers/pino-source.js';
 export type { ProcessHealthOptions } from './sources/process-health.js';
 export { processHealth } from './sources/process-health.js';
 export type { ReportOptions, TimeOptions } from './sources/report.js';
 export { reportEvent, timeOperation } from './sources/report.js';
-export type { SpoolOptions, SpoolStats } from './spool/spool.js';
+export type { ServerCaptureOptions } from './sources/server-source.js';
+export { serverSource } from './sources/server-source.js';
+export type { SpoolOptions, SpoolStats } from './spool/spool-options.js';

@@ -2,9 +2,12 @@
  * Options shared by the spool and dead-letter commands: which spool file, and which entries.
  * @module
  */
-import { findConfigFile, loadConfigFile } from '../config/load-config-file.js';
+import { loadConfigSource } from '../config/config-source.js';
 import { openExistingSpool } from '../spool/open-spool.js';
-import type { SpoolFilter, SpoolStore } from '../spool/spool-store.js';
+import type { SpoolFilter } from '../spool/spool-filter.js';
+import type { SpoolStore } from '../spool/spool-store.js';
+import { configSourceFrom } from './config-option.js';
+import { EXIT, UsageError } from './exit-codes.js';
 import { type CommandResult, fail } from './io.js';
 
 /** The spool file the CLI uses when neither `--spool` nor a config names one. */
@@ -17,15 +20,21 @@ export interface FilterOptions {
   readonly reason?: string;
 }
 
-/** `--spool`, else the config's `spool.path`, else {@link DEFAULT_CLI_SPOOL}. */
+/**
+ * `--spool`, else the spool of the config (`--config`, or the one zero-code mode finds), else
+ * {@link DEFAULT_CLI_SPOOL}.
+ * @throws UsageError when `--config` names a missing file
+ */
 export function resolveSpoolPath(options: { spool?: string; config?: string }): string {
   if (options.spool) return options.spool;
-  const configPath = options.config ?? findConfigFile();
-  if (configPath) {
-    const path = loadConfigFile(configPath).spool?.path;
-    if (path) return path;
+  let source: ReturnType<typeof configSourceFrom> | undefined;
+  try {
+    source = configSourceFrom(options.config);
+  } catch (error) {
+    // Without any config the default spool is used; a --config that names nothing is a mistake.
+    if (options.config !== undefined) throw error;
   }
-  return DEFAULT_CLI_SPOOL;
+  return (source && loadConfigSource(source).spool?.path) ?? DEFAULT_CLI_SPOOL;
 }
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -78,10 +87,13 @@ export function withSpool(
     path = resolveSpoolPath(options);
     filter = toFilter(options, options.now);
   } catch (error) {
-    return fail(`${error instanceof Error ? error.message : String(error)}\n`, 2);
+    if (error instanceof UsageError || error instanceof TypeError)
+      return fail(`offpath: ${error.message}\n`, EXIT.usage);
+    throw error;
   }
   const opened = openExistingSpool(path);
-  if ('problem' in opened) return fail(`${opened.problem} (pass --spool FILE or --config FILE)\n`, 1);
+  if ('problem' in opened)
+    return fail(`${opened.problem} (pass --spool FILE or --config FILE)\n`, EXIT.failed);
   try {
     return use(opened.store, filter);
   } finally {

@@ -5,17 +5,23 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
+import { compileProblem } from '../pipeline/router.js';
+import { compileTextPattern } from '../redact/redactor.js';
+import { captureOptions, compiling, pattern, statusClass } from './capture-schema.js';
+import { coordinationSchema } from './coordination-schema.js';
 import { destinationSchema } from './destination-schema.js';
+import { proxiesSchema } from './proxy-schema.js';
+import { serverSchema } from './server-schema.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 
-const statusClass = z.union([
-  z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']),
-  z.number().int().min(100).max(599),
+/** A regular expression source (compiled with the `g` flag), or a RegExp in code. */
+const textPattern = z.union([
+  compiling((value) => compileProblem(() => compileTextPattern(value))),
+  z.instanceof(RegExp),
 ]);
-
-const pattern = z.union([z.string().min(1), z.instanceof(RegExp)]);
 
 /** Which events go where. An event goes to the union of the destinations of every route it matches. */
 export const routeSchema = z
@@ -36,9 +42,7 @@ const redaction = z
   .object({
     enabled: z.boolean().optional(),
     names: z.array(z.string()).optional(),
-    patterns: z
-      .array(z.object({ name: z.string(), pattern: z.union([z.string(), z.instanceof(RegExp)]) }).strict())
-      .optional(),
+    patterns: z.array(z.object({ name: z.string(), pattern: textPattern }).strict()).optional(),
     allow: z
       .object({ names: z.array(z.string()).optional(), values: z.array(pattern).optional() })
       .strict()
@@ -47,22 +51,6 @@ const redaction = z
     hashKey: z.string().optional(),
     pii: z.boolean().optional(),
     ip: z.boolean().optional(),
-  })
-  .strict();
-
-const captureOptions = z
-  .object({
-    include: z.array(pattern).optional(),
-    exclude: z.array(pattern).optional(),
-    methods: z.array(z.string()).optional(),
-    status: z.array(statusClass).optional(),
-    networkErrors: z.boolean().optional(),
-    slowMs: z.number().nonnegative().optional(),
-    sampleRate: z.number().min(0).max(1).optional(),
-    headers: z.boolean().optional(),
-    captureBodies: z.boolean().optional(),
-    maxBodyBytes: positiveInt.optional(),
-    maxPending: positiveInt.optional(),
   })
   .strict();
 
@@ -91,6 +79,8 @@ export const captureSchema = z
 /** The configuration object, in code or in `offpath.config.json|yaml`. */
 export const configSchema = z
   .object({
+    /** Where an editor finds the JSON Schema of this file (ignored by offpath). */
+    $schema: z.string().optional(),
     /** Shown in message footers. */
     service: z.string().max(80).optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
@@ -99,7 +89,8 @@ export const configSchema = z
     criticalBypass: z.boolean().optional(),
     limits: z
       .object({
-        intakeCapacity: positiveInt.optional(),
+        /** Preallocated at start (two slots per event), hence the ceiling. */
+        intakeCapacity: positiveInt.max(1_000_000).optional(),
         memoryBudgetBytes: positiveInt.optional(),
         retryAfterCapMs: positiveInt.optional(),
         sliceMs: z.number().positive().optional(),
@@ -113,10 +104,14 @@ export const configSchema = z
     spool: z
       .object({
         path: z.string().min(1),
-        durable: z.boolean().optional(),
+        durable: z.union([z.boolean(), z.literal('sync')]).optional(),
         ttlMs: positiveInt.optional(),
         maxBytes: positiveInt.optional(),
         whenBreakerOpen: z.boolean().optional(),
+        deadLetters: z
+          .object({ ttlMs: positiveInt.optional(), maxBytes: positiveInt.optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -124,6 +119,12 @@ export const configSchema = z
     handleSignals: z.boolean().optional(),
     /** Sources that zero-code mode (`offpath/register`) attaches. */
     capture: captureSchema.optional(),
+    /** Gateway proxies (`offpath proxy`, `offpath serve`). */
+    proxies: proxiesSchema.optional(),
+    /** How `offpath serve` listens (docs/SERVE.md). */
+    server: serverSchema.optional(),
+    /** Shared limits, breakers and digests across processes (docs/SCALE.md). Off when absent. */
+    coordination: coordinationSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -4,8 +4,12 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
+import { isDiscordWebhookUrl } from '../sinks/discord/discord-send.js';
+import { isSlackWebhookUrl } from '../sinks/slack/slack-send.js';
+import { templateProblem } from '../sinks/template/message-template.js';
 
-const level = z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` });
+// Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
+const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 
@@ -18,8 +22,23 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+const NOT_HTTP_URL = 'must be an absolute http(s) URL';
+
 /** A URL with http(s) scheme. */
-export const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
+export const httpUrl = z.string().refine(isHttpUrl, NOT_HTTP_URL);
+
+/** An http(s) URL the platform's sink can use: `isShape` is the sink's own check. */
+const webhookUrl = (isShape: (value: string) => boolean, message: string) =>
+  z.string().superRefine((value, ctx) => {
+    if (!isHttpUrl(value)) ctx.addIssue({ code: 'custom', message: NOT_HTTP_URL });
+    else if (!isShape(value)) ctx.addIssue({ code: 'custom', message });
+  });
+
+/** A mustache template, parsed now so a typo fails validation instead of the first message. */
+const templateText = z.string().superRefine((value, ctx) => {
+  const problem = templateProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (check the {{…}} tags)` });
+});
 
 const presetOr = <const P extends readonly [string, ...string[]], T extends z.ZodType>(
   presets: P,
@@ -121,7 +140,7 @@ export const commonDestinationShape = {
 
 /** Message templates by event kind (see docs/MESSAGES.md). */
 const templates = z
-  .record(z.string(), z.object({ title: z.string().optional(), body: z.string().optional() }).strict())
+  .record(z.string(), z.object({ title: templateText.optional(), body: templateText.optional() }).strict())
   .optional();
 
 const discord = z
@@ -129,7 +148,10 @@ const discord = z
     ...commonDestinationShape,
     type: z.literal('discord'),
     templates,
-    url: httpUrl,
+    url: webhookUrl(
+      isDiscordWebhookUrl,
+      'must be a Discord webhook URL (https://discord.com/api/webhooks/{id}/{token})',
+    ),
     username: z.string().min(1).max(80).optional(),
     avatarUrl: httpUrl.optional(),
     threadId: z.string().regex(/^\d+$/, 'must be a numeric thread id').optional(),
@@ -155,7 +177,15 @@ const telegram = z
   .strict();
 
 const slack = z
-  .object({ ...commonDestinationShape, type: z.literal('slack'), templates, url: httpUrl })
+  .object({
+    ...commonDestinationShape,
+    type: z.literal('slack'),
+    templates,
+    url: webhookUrl(
+      isSlackWebhookUrl,
+      'must be a Slack incoming webhook URL (https://hooks.slack.com/services/T…/B…/…)',
+    ),
+  })
   .strict();
 
 const http = z
@@ -163,7 +193,8 @@ const http = z
     ...commonDestinationShape,
     type: z.literal('http'),
     url: httpUrl,
-    format: z.enum(['json', 'ndjson']).optional(),
+    /** `offpath` posts events an offpath relay's `/v1/events` takes. @default 'json' */
+    format: z.enum(['json', 'ndjson', 'offpath']).optional(),
     gzip: z.boolean().optional(),
     /** Requests in flight at once; above 1, batches can arrive out of order. */
     concurrency: z.number().int().min(1).max(64).optional(),

@@ -39,8 +39,16 @@ describe('loadConfigFile', () => {
       loadConfigFile(path, {});
     } catch (error) {
       expect((error as ConfigError).issues).toEqual([
-        'destinations[0].token: ${TG_TOKEN} is not set (export TG_TOKEN=... or write ${TG_TOKEN:-default})',
-        'destinations[0].chatId: ${TG_CHAT} is not set (export TG_CHAT=... or write ${TG_CHAT:-default})',
+        {
+          path: 'destinations[0].token',
+          message: '${TG_TOKEN} is not set',
+          hint: 'export TG_TOKEN=... or write ${TG_TOKEN:-default}',
+        },
+        {
+          path: 'destinations[0].chatId',
+          message: '${TG_CHAT} is not set',
+          hint: 'export TG_CHAT=... or write ${TG_CHAT:-default}',
+        },
       ]);
     }
   });
@@ -54,5 +62,55 @@ describe('loadConfigFile', () => {
         {},
       ),
     ).toThrow(/extra: unknown setting/);
+  });
+
+  it('converts ${ENV} values to numbers and booleans where the schema wants them, and only there', () => {
+    const path = write(
+      'offpath.config.yaml',
+      [
+        'service: ${SERVICE_NAME}',
+        'closeTimeoutMs: ${CLOSE_MS}',
+        'handleSignals: ${SIGNALS}',
+        'destinations:',
+        '  - name: lake',
+        '    type: http',
+        '    url: http://127.0.0.1:9/ingest',
+        '    gzip: ${GZIP:-false}',
+        '    batch: { maxSize: "${BATCH}" }',
+        '    headers: { x-count: "${BATCH}" }',
+        '    rateLimits: [{ limit: "${LIMIT}", intervalMs: 1000 }]',
+        'routes:',
+        '  - { destinations: [lake], status: ["${STATUS}", "5xx"], sample: "${SAMPLE}" }',
+      ].join('\n'),
+    );
+    const config = loadConfigFile(path, {
+      SERVICE_NAME: '42',
+      CLOSE_MS: '2500',
+      SIGNALS: 'true',
+      BATCH: '50',
+      LIMIT: '5',
+      STATUS: '503',
+      SAMPLE: '0.25',
+    });
+    expect(config.service).toBe('42');
+    expect(config.closeTimeoutMs).toBe(2500);
+    expect(config.handleSignals).toBe(true);
+    expect(config.destinations[0]).toMatchObject({
+      gzip: false,
+      batch: { maxSize: 50 },
+      headers: { 'x-count': '50' },
+      rateLimits: [{ limit: 5, intervalMs: 1000 }],
+    });
+    expect(config.routes?.[0]).toMatchObject({ status: [503, '5xx'], sample: 0.25 });
+  });
+
+  it('leaves a non-numeric ${ENV} value as text, so the error says what was found', () => {
+    const path = write(
+      'c.json',
+      JSON.stringify({ destinations: [{ name: 'a', type: 'memory', batch: { maxSize: '${BATCH}' } }] }),
+    );
+    expect(() => loadConfigFile(path, { BATCH: 'ten' })).toThrow(
+      'destinations[0].batch.maxSize: expected a positive integer, got "ten"',
+    );
   });
 });

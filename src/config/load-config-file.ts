@@ -6,8 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../resilience/errors.js';
+import { ConfigError, type ConfigIssue } from '../resilience/errors.js';
 import type { ValidConfig } from './config-schema.js';
+import { formatPath } from './describe-issues.js';
+import { convertEnvValues } from './env-values.js';
 import { validateConfig } from './validate-config.js';
 
 /** File names looked for, in order, by {@link findConfigFile}. */
@@ -27,23 +29,20 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
 }
 
 /**
- * Reads, interpolates and validates a config file.
+ * Reads, interpolates and validates a config file. A value that came from `${VAR}` where the schema
+ * wants a number or a boolean is converted (`"${PORT}"` → `8080`, `"${GZIP}"` → `true`).
  * @throws ConfigError naming the file and every problem (syntax, missing variables, invalid settings).
  * @example
  * const config = loadConfigFile('offpath.config.yaml');
  */
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): ValidConfig {
   const raw = parseConfigText(path);
-  const missing: string[] = [];
-  const interpolated = interpolate(raw, env, [], missing);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `${path}: environment variables are not set:\n  - ${missing.join('\n  - ')}`,
-      missing,
-    );
-  }
+  const missing: ConfigIssue[] = [];
+  const interpolated: Array<readonly (string | number)[]> = [];
+  const value = interpolate(raw, env, [], { missing, interpolated });
+  if (missing.length > 0) throw ConfigError.fromIssues(`${path}: environment variables are not set`, missing);
   try {
-    return validateConfig(interpolated);
+    return validateConfig(convertEnvValues(value, interpolated));
   } catch (error) {
     if (error instanceof ConfigError)
       throw new ConfigError(`${path}: ${error.message}`, error.issues, { cause: error });
@@ -56,18 +55,37 @@ function parseConfigText(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read the config file (${(error as Error).message})`, [], {
-      cause: error,
-    });
+    const message = `cannot read the config file (${(error as Error).message})`;
+    throw new ConfigError(`${path}: ${message}`, [{ path: '', message }], { cause: error });
   }
   const ext = extname(path).toLowerCase();
   try {
     if (ext === '.json') return JSON.parse(text);
     if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${path}: syntax error: ${(error as Error).message}`, [], { cause: error });
+    const message = `syntax error: ${(error as Error).message}`;
+    throw new ConfigError(`${path}: ${message}`, [{ path: '', message }], { cause: error });
   }
-  throw new ConfigError(`${path}: unsupported extension "${ext}" (use .json, .yaml or .yml)`);
+  const message = `unsupported extension "${ext}"`;
+  throw new ConfigError(`${path}: ${message} (use .json, .yaml or .yml)`, [
+    { path: '', message, hint: 'use .json, .yaml or .yml' },
+  ]);
+}
+
+/**
+ * Interpolates `${VAR}` and `${VAR:-default}` in one string the way config files are (for command-line
+ * values such as `offpath proxy --header`); unset variables are added to `missing`, named by `where`.
+ */
+export function interpolateText(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  missing: string[],
+): string {
+  const found = { missing: [] as ConfigIssue[], interpolated: [] };
+  const value = interpolate(text, env, [where], found) as string;
+  for (const issue of found.missing) missing.push(`${issue.path}: ${issue.message} (${issue.hint})`);
+  return value;
 }
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -76,30 +94,30 @@ function interpolate(
   value: unknown,
   env: NodeJS.ProcessEnv,
   path: readonly (string | number)[],
-  missing: string[],
+  found: { missing: ConfigIssue[]; interpolated: Array<readonly (string | number)[]> },
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(VARIABLE, (_match, name: string, fallback: string | undefined) => {
-      const found = env[name];
-      if (found !== undefined && found !== '') return found;
+    let replaced = false;
+    const text = value.replace(VARIABLE, (_match, name: string, fallback: string | undefined) => {
+      replaced = true;
+      const set = env[name];
+      if (set !== undefined && set !== '') return set;
       if (fallback !== undefined) return fallback;
-      missing.push(
-        `${formatPath(path)}: \${${name}} is not set (export ${name}=... or write \${${name}:-default})`,
-      );
+      found.missing.push({
+        path: formatPath(path),
+        message: `\${${name}} is not set`,
+        hint: `export ${name}=... or write \${${name}:-default}`,
+      });
       return '';
     });
+    if (replaced) found.interpolated.push(path);
+    return text;
   }
-  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, [...path, i], missing));
+  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, [...path, i], found));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, env, [...path, k], missing);
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, env, [...path, k], found);
     return out;
   }
   return value;
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return (
-    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('') || 'config'
-  );
 }

@@ -133,7 +133,13 @@ export interface EventRecord {
 
 /** Summary carried by a digest record. */
 export interface DigestInfo {
+  /** Events the digest stands for (shown). */
   readonly count: number;
+  /**
+   * Events of this process the digest settles, when other processes' repeats are in `count` too
+   * (shared cooldowns: they settle theirs themselves). @default count
+   */
+  readonly accounted?: number;
   readonly firstTime: number;
   readonly lastTime: number;
   /** Per fingerprint counts, largest first, when the digest merges several fingerprints. */

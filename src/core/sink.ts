@@ -54,6 +54,12 @@ export interface OutgoingMessage<P = unknown> {
 export interface RateLimitSpec {
   readonly limit: number;
   readonly intervalMs: number;
+  /**
+   * What else the platform counts against this limit: every webhook of the same `channel` (Discord's
+   * 30 per minute), every chat of the same `bot` (Telegram's 30 per second). Only shared coordination
+   * reads it; a lane alone applies the limit to itself. @default undefined (this destination only)
+   */
+  readonly sharedBy?: 'channel' | 'bot';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../resilience/errors.js';
-import { harToCurlRequests, parseCurlInput } from './parse-input.js';
+import { ConfigError, formatConfigIssue } from '../resilience/errors.js';
+import { parseCurlInput } from './parse-input.js';
 
 describe('curl input', () => {
   it('accepts headers as an object (with repeated values) or as pairs, and base64 bodies', () => {
@@ -22,8 +22,8 @@ describe('curl input', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).issues).toEqual([
-        'input.url: required, a string (the full URL)',
+      expect((error as ConfigError).issues.map(formatConfigIssue)).toEqual([
+        'input.url: is required (the full URL, such as "https://api.example.com/x")',
         'input.method: must be an HTTP method such as GET or POST',
         'input: give "body" or "bodyBase64", not both',
         'input.headers.A: expected a string or a list of strings',
@@ -32,34 +32,12 @@ describe('curl input', () => {
     expect(() => parseCurlInput('not json')).toThrow(/not valid JSON/);
   });
 
-  it('reads HAR entries, dropping HTTP/2 pseudo-headers and decoding base64 post data', () => {
-    const har = {
-      log: {
-        entries: [
-          {
-            request: {
-              method: 'GET',
-              url: 'https://a.io/x',
-              headers: [
-                { name: ':authority', value: 'a.io' },
-                { name: 'Accept', value: '*/*' },
-              ],
-            },
-          },
-          {
-            request: {
-              method: 'POST',
-              url: 'https://a.io/y',
-              headers: [],
-              postData: { text: 'AAE=', encoding: 'base64' },
-            },
-          },
-        ],
-      },
-    };
-    const [get, post] = harToCurlRequests(har);
-    expect(get).toEqual({ url: 'https://a.io/x', method: 'GET', headers: [['Accept', '*/*']] });
-    expect(post?.body).toEqual(Buffer.from([0, 1]));
-    expect(() => harToCurlRequests({})).toThrow(/log/);
+  it('refuses a URL that is not absolute http(s), saying what was given', () => {
+    expect(() => parseCurlInput('{"url":"api.example.com/x"}')).toThrow(
+      'input.url: not a valid absolute URL: "api.example.com/x" (write the scheme and host',
+    );
+    expect(() => parseCurlInput('{"url":"ftp://a.io/x"}')).toThrow(
+      'input.url: must be an http(s) URL, got "ftp:"',
+    );
   });
 });

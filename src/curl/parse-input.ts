@@ -1,8 +1,9 @@
 /**
- * Input of `offpath curl`: one request as JSON, or the entries of a HAR file.
+ * Input of `offpath curl`: one request as JSON. HAR files are read by `har-requests.ts` with the same
+ * checks.
  * @module
  */
-import { ConfigError } from '../resilience/errors.js';
+import { ConfigError, type ConfigIssue } from '../resilience/errors.js';
 import type { CurlRequest } from './to-curl.js';
 
 /**
@@ -14,41 +15,54 @@ export function parseCurlInput(jsonText: string): CurlRequest {
   try {
     value = JSON.parse(jsonText);
   } catch (error) {
-    throw new ConfigError(
-      `input: not valid JSON (${(error as Error).message}); pass one request object on stdin`,
-    );
+    throw ConfigError.fromIssues('invalid request', [
+      {
+        path: 'input',
+        message: `not valid JSON (${(error as Error).message})`,
+        hint: 'pass one request object on stdin',
+      },
+    ]);
   }
   return requestFrom(value, 'input');
 }
 
-function requestFrom(value: unknown, where: string): CurlRequest {
+/**
+ * Checks and converts one request object; `where` names it in messages.
+ * @throws ConfigError listing every problem.
+ */
+export function requestFrom(value: unknown, where: string): CurlRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where}: expected an object like {"method": "GET", "url": "https://…"}`);
+    throw ConfigError.fromIssues('invalid request', [
+      { path: where, message: 'expected an object', hint: 'like {"method": "GET", "url": "https://…"}' },
+    ]);
   }
   const v = value as Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof v['url'] !== 'string' || v['url'] === '')
-    problems.push(`${where}.url: required, a string (the full URL)`);
+  const problems: ConfigIssue[] = [];
+  const urlProblem = checkUrl(v['url']);
+  if (urlProblem) problems.push({ path: `${where}.url`, ...urlProblem });
   if (v['method'] !== undefined && (typeof v['method'] !== 'string' || !/^[A-Za-z]+$/.test(v['method']))) {
-    problems.push(`${where}.method: must be an HTTP method such as GET or POST`);
+    problems.push({ path: `${where}.method`, message: 'must be an HTTP method such as GET or POST' });
   }
   if (v['body'] !== undefined && v['bodyBase64'] !== undefined)
-    problems.push(`${where}: give "body" or "bodyBase64", not both`);
+    problems.push({ path: where, message: 'give "body" or "bodyBase64", not both' });
   if (v['body'] !== undefined && typeof v['body'] !== 'string')
-    problems.push(`${where}.body: must be a string (UTF-8 text); use "bodyBase64" for bytes`);
+    problems.push({
+      path: `${where}.body`,
+      message: 'must be a string (UTF-8 text)',
+      hint: 'use "bodyBase64" for bytes',
+    });
   if (
     v['bodyBase64'] !== undefined &&
     (typeof v['bodyBase64'] !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v['bodyBase64']))
   ) {
-    problems.push(`${where}.bodyBase64: must be base64 text`);
+    problems.push({ path: `${where}.bodyBase64`, message: 'must be base64 text' });
   }
   const headers = headersFrom(v['headers'], `${where}.headers`, problems);
-  if (problems.length > 0)
-    throw new ConfigError(`invalid request:\n  - ${problems.join('\n  - ')}`, problems);
+  if (problems.length > 0) throw ConfigError.fromIssues('invalid request', problems);
   const body =
     typeof v['bodyBase64'] === 'string'
       ? Buffer.from(v['bodyBase64'], 'base64')
-      : (v['body'] as string | undefined);
+      : (v['body'] as string | Uint8Array | undefined);
   return {
     url: v['url'] as string,
     ...(v['method'] ? { method: v['method'] as string } : {}),
@@ -57,7 +71,30 @@ function requestFrom(value: unknown, where: string): CurlRequest {
   };
 }
 
-function headersFrom(value: unknown, where: string, problems: string[]): Array<readonly [string, string]> {
+function checkUrl(url: unknown): Omit<ConfigIssue, 'path'> | undefined {
+  if (typeof url !== 'string' || url === '')
+    return { message: 'is required', hint: 'the full URL, such as "https://api.example.com/x"' };
+  let parsed: URL;
+  try {
+    // "localhost:3000/x" parses as the scheme "localhost:": an absolute URL has "scheme://".
+    if (!/^[a-z][a-z\d+.-]*:\/\//i.test(url)) throw new TypeError('no scheme');
+    parsed = new URL(url);
+  } catch {
+    return {
+      message: `not a valid absolute URL: ${JSON.stringify(url)}`,
+      hint: 'write the scheme and host, such as "https://api.example.com/x"',
+    };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return { message: `must be an http(s) URL, got ${JSON.stringify(parsed.protocol)}` };
+  return undefined;
+}
+
+function headersFrom(
+  value: unknown,
+  where: string,
+  problems: ConfigIssue[],
+): Array<readonly [string, string]> {
   if (value === undefined) return [];
   const out: Array<readonly [string, string]> = [];
   if (Array.isArray(value)) {
@@ -69,7 +106,7 @@ function headersFrom(value: unknown, where: string, problems: string[]): Array<r
         typeof pair[1] === 'string'
       )
         out.push([pair[0], pair[1]]);
-      else problems.push(`${where}[${i}]: expected ["name", "value"]`);
+      else problems.push({ path: `${where}[${i}]`, message: 'expected ["name", "value"]' });
     });
     return out;
   }
@@ -78,37 +115,10 @@ function headersFrom(value: unknown, where: string, problems: string[]): Array<r
       if (typeof v === 'string') out.push([name, v]);
       else if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
         for (const x of v) out.push([name, x]);
-      else problems.push(`${where}.${name}: expected a string or a list of strings`);
+      else problems.push({ path: `${where}.${name}`, message: 'expected a string or a list of strings' });
     }
     return out;
   }
-  problems.push(`${where}: expected {"name": "value"} or [["name", "value"], …]`);
+  problems.push({ path: where, message: 'expected {"name": "value"} or [["name", "value"], …]' });
   return out;
-}
-
-/** The requests of a HAR file (log.entries[].request), HTTP/2 pseudo-headers left out. */
-export function harToCurlRequests(har: unknown): CurlRequest[] {
-  const entries = (har as { log?: { entries?: unknown } } | null)?.log?.entries;
-  if (!Array.isArray(entries)) throw new ConfigError('HAR: expected {"log": {"entries": [...]}}');
-  return entries.map((entry, i) => {
-    const req = (entry as { request?: Record<string, unknown> }).request;
-    if (!req) throw new ConfigError(`HAR: log.entries[${i}].request is missing`);
-    const headers = Array.isArray(req['headers'])
-      ? (req['headers'] as Array<{ name?: unknown; value?: unknown }>)
-          .filter((h) => typeof h.name === 'string' && !h.name.startsWith(':'))
-          .map((h) => [String(h.name), String(h.value ?? '')] as const)
-      : [];
-    const post = req['postData'] as { text?: unknown; encoding?: unknown } | undefined;
-    const text = typeof post?.text === 'string' ? post.text : undefined;
-    const body =
-      text === undefined ? undefined : post?.encoding === 'base64' ? Buffer.from(text, 'base64') : text;
-    // Validates url and method with the same messages as a JSON request.
-    requestFrom({ url: req['url'], method: req['method'] }, `log.entries[${i}].request`);
-    return {
-      url: String(req['url']),
-      method: String(req['method'] ?? 'GET'),
-      headers,
-      ...(body === undefined ? {} : { body }),
-    };
-  });
 }

@@ -17,11 +17,14 @@ export interface CurlRequest {
 
 /** Options of {@link toCurl}. */
 export interface CurlOptions {
-  /** One argument per line, joined with ` \`. @default false */
+  /** One option (with its value) per line, joined with ` \`. @default false */
   readonly multiline?: boolean;
   /** Add `--compressed`: 'auto' when the request's Accept-Encoding asks for compression. @default 'auto' */
   readonly compressed?: 'auto' | boolean;
-  /** Larger bodies are cut, and the command says so before it runs. @default 65_536 */
+  /**
+   * Larger bodies are cut, and the command says so before it runs; `Infinity` never cuts (what
+   * `offpath curl` does unless given `--max-body`). @default 65_536
+   */
   readonly maxBodyBytes?: number;
   /**
    * `true` adds what a byte-exact replay needs even when it only hides curl's own defaults
@@ -45,20 +48,22 @@ export function toCurl(request: CurlRequest | HttpRecord['request'], options: Cu
   const headers = headerList(request.headers);
   const names = new Set(headers.map(([n]) => n.toLowerCase()));
   const exact = options.exact ?? true;
+  // One entry per option with its value, so a multiline command keeps `-H 'Name: value'` on one line.
   const args: string[] = ['curl'];
   if (exact || /[[\]{}]/.test(request.url)) args.push('--globoff');
   if (exact || /\/\.\.?(\/|$|\?)/.test(request.url)) args.push('--path-as-is');
   const { bytes, truncatedFrom } = bodyBytes(request.body, options.maxBodyBytes ?? 65_536);
   if (method === 'HEAD') args.push('--head');
-  else if (method !== (bytes ? 'POST' : 'GET')) args.push('-X', quote(method));
+  else if (method !== (bytes ? 'POST' : 'GET')) args.push(`-X ${quote(method)}`);
   if (exact) {
-    for (const name of CURL_DEFAULTS) if (!names.has(name.toLowerCase())) args.push('-H', quote(`${name}:`));
+    for (const name of CURL_DEFAULTS)
+      if (!names.has(name.toLowerCase())) args.push(`-H ${quote(`${name}:`)}`);
     // A body makes curl add a form Content-Type (and, when large, Expect): remove what the original lacked.
-    if (bytes && !names.has('content-type')) args.push('-H', quote('Content-Type:'));
-    if (bytes && !names.has('expect')) args.push('-H', quote('Expect:'));
+    if (bytes && !names.has('content-type')) args.push(`-H ${quote('Content-Type:')}`);
+    if (bytes && !names.has('expect')) args.push(`-H ${quote('Expect:')}`);
   }
   for (const [name, value] of headers)
-    args.push('-H', quote(value === '' ? `${name};` : `${name}: ${value}`));
+    args.push(`-H ${quote(value === '' ? `${name};` : `${name}: ${value}`)}`);
   const wantsCompression = headers.some(
     ([n, v]) => n.toLowerCase() === 'accept-encoding' && /gzip|deflate|br|zstd/i.test(v),
   );
@@ -68,11 +73,11 @@ export function toCurl(request: CurlRequest | HttpRecord['request'], options: Cu
   if (bytes) {
     const text = decodeSafe(bytes);
     if (text !== undefined) {
-      args.push('--data-raw', quote(text));
+      args.push(`--data-raw ${quote(text)}`);
     } else {
       // NUL bytes cannot travel in an argument: stream the exact bytes on stdin instead.
       prefix = `printf ${printfFormat(bytes)} | `;
-      args.push('--data-binary', '@-');
+      args.push('--data-binary @-');
     }
   }
   args.push(quote(request.url));

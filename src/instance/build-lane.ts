@@ -83,8 +83,11 @@ export function buildLaneSpec(
     return build(destination, sink, context);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    const issue = `destinations.${destination.name}: ${error.message}`;
-    throw new ConfigError(`invalid offpath config:\n  - ${issue}`, [issue], { cause: error });
+    throw ConfigError.fromIssues(
+      'invalid offpath config',
+      [{ path: `destinations.${destination.name}`, message: error.message }],
+      { cause: error },
+    );
   }
 }
 

@@ -12,7 +12,6 @@ import { httpSink } from '../sinks/http/http-sink.js';
 import { memorySink } from '../sinks/memory-sink.js';
 import { slackSink } from '../sinks/slack/slack-sink.js';
 import { telegramSink } from '../sinks/telegram/telegram-sink.js';
-import { checkTemplates } from '../sinks/template/message-template.js';
 import { type DestinationConfig, destinationRetry } from './build-lane.js';
 
 /** Shared context for sink construction. */
@@ -54,7 +53,6 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         clock: context.clock,
       });
     case 'discord':
-      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
       return discordSink({
         templates: destination.templates,
         url: destination.url,
@@ -66,7 +64,6 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         clock: context.clock,
       });
     case 'telegram':
-      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
       return telegramSink({
         templates: destination.templates,
         token: destination.token,
@@ -79,7 +76,6 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         clock: context.clock,
       });
     case 'slack':
-      checkTemplates(destination.templates ?? {}, `destinations.${destination.name}.templates`);
       return slackSink({
         url: destination.url,
         service: context.service,

@@ -16,17 +16,39 @@ import { compileRouter } from '../pipeline/router.js';
 import type { SelfStats } from '../pipeline/self-monitor.js';
 import { createRedactor } from '../redact/redactor.js';
 import { type Clock, systemClock } from '../resilience/clock.js';
+import { ConfigError } from '../resilience/errors.js';
 import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
-import type { SpoolStats } from '../spool/spool.js';
-import { buildLaneSpec } from './build-lane.js';
+import type { SpoolStats } from '../spool/spool-options.js';
+import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
+import { type BuiltLaneSpec, buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
+import {
+  type DeadLetter,
+  type DeadLetterFilter,
+  type DeadLetterQuery,
+  listDeadLetters,
+  replayDeadLetters,
+} from './dead-letters.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
 import { installExitHooks } from './exit-hooks.js';
+import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
+import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
 import { type OffpathHealth, watchHealth } from './watch-health.js';
 
 export type { OffpathHealth } from './watch-health.js';
+
+/** Events that services built on an instance (the gateway) publish on its stream. */
+export type ServiceEventName = 'stream-inactivity' | 'rate-limited';
+
+export type { DeadLetter, DeadLetterFilter, DeadLetterQuery } from './dead-letters.js';
+
+/** What {@link Offpath.reconfigure} did. */
+export interface ReconfigureResult extends ReconfigurePlan {
+  /** Resolves when the retired lanes have drained and closed. Never rejects. */
+  readonly drained: Promise<void>;
+}
 
 /** Things tests and embedders may inject. */
 export interface OffpathDependencies {
@@ -71,21 +93,13 @@ export interface OffpathStats extends Omit<PipelineStats, 'destinations'> {
   readonly spool?: SpoolStats;
 }
 
-/** Which dead letters {@link Offpath.replayDeadLetters} moves; every field narrows. */
-export interface DeadLetterFilter {
-  readonly destination?: string;
-  /** Epoch ms: only letters stored at or after it. */
-  readonly since?: number;
-  /**
-   * A dead-letter reason: `rejected`, `destination_gone`, `retries_exhausted`, `format_failed` or
-   * `circuit_open`.
-   */
-  readonly reason?: string;
-}
-
 /** An offpath instance. */
 export interface Offpath {
-  /** Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. */
+  /**
+   * Accepts an event: synchronous, O(1), never throws, never awaits, never does I/O. The exception is
+   * opt-in strict durable mode (`spool.durable: 'sync'`): the event is normalised, redacted and written
+   * to the emit journal before this returns (see docs/SPOOL.md).
+   */
   emit(event: OffpathEvent): boolean;
   /** The ledger; `accepted = delivered + digested + dropped + deadLettered + pending` always holds. */
   stats(): OffpathStats;
@@ -105,13 +119,41 @@ export interface Offpath {
    * filter narrows further. Returns how many were requeued (0 without a spool).
    */
   replayDeadLetters(filter?: DeadLetterFilter): number;
+  /** Dead letters of this instance's destinations, oldest first (empty without a spool). */
+  deadLetters(query?: DeadLetterQuery): DeadLetter[];
+  /**
+   * How many events `emit()` would accept right now before its intake is full. A relay checks it to
+   * answer 429 instead of accepting part of a batch.
+   */
+  intakeRoom(): number;
+  /**
+   * With a durable spool, resolves once every event accepted before the call has been routed and
+   * committed to the spool file, so it survives a crash of the process (kill -9); callers ready in the
+   * same turn share one commit, and it rejects only if the commit fails. Without a durable spool it
+   * resolves at once (nothing in memory survives a crash).
+   */
+  persisted(): Promise<void>;
   /** Emits a manual bug report for a caught error; false when not accepted. */
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
   /** Starts a capture source feeding this instance; returns a function that stops it. */
   attach(source: Source): () => void;
-  /** The validated configuration. */
+  /**
+   * Publishes an event of a service running on this instance (the gateway) on the typed stream.
+   * Synchronous; listeners' failures go to `onError`.
+   */
+  publish<K extends ServiceEventName>(type: K, payload: OffpathEvents[K]): void;
+  /**
+   * Applies a new configuration without a restart. Unchanged destinations keep their lane (queue,
+   * breaker, rate limiter); changed and removed ones stop taking events at once, deliver what they
+   * hold until `timeoutMs` (default `closeTimeoutMs`), then spool the rest; new ones start. Routes and
+   * the service name change too. Spool, limits, redaction and capture need a restart.
+   * @throws ConfigError when the config is invalid or changes a restart-only setting; the running
+   * configuration is then untouched.
+   */
+  reconfigure(config: OffpathConfig, options?: DeadlineOptions): ReconfigureResult;
+  /** The validated configuration (the latest applied by {@link reconfigure}). */
   readonly config: ValidConfig;
 }
 
@@ -138,42 +180,59 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     : identity;
   const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
 
-  const lanes = valid.destinations
-    .filter((d) => d.enabled !== false)
-    .map((d) =>
-      buildLaneSpec(d, buildSink(d, { clock, service: valid.service }), {
-        clock,
-        random,
-        prepare,
-        retryAfterCapMs,
-      }),
-    )
-    // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
-    .map((spec) => (valid.spool?.durable ? { ...spec, overflow: 'spool' as const } : spec));
-  const route = compileRouter(
-    valid.routes,
-    valid.destinations.filter((d) => d.enabled !== false),
-    { random, criticalBypass: valid.criticalBypass },
-  );
+  // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
+  const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
+    const spec = buildLaneSpec(d, buildSink(d, { clock, service }), {
+      clock,
+      random,
+      prepare,
+      retryAfterCapMs,
+    });
+    return valid.spool?.durable ? { ...spec, overflow: 'spool' as const } : spec;
+  };
+  const enabled = (config: ValidConfig) => config.destinations.filter((d) => d.enabled !== false);
+  /** The live destinations, by name; a reload changes it. */
+  const specs = new Map(enabled(valid).map((d) => [d.name, specOf(d, valid.service)]));
+  const lanes = [...specs.values()];
+  const route = compileRouter(valid.routes, enabled(valid), {
+    random,
+    criticalBypass: valid.criticalBypass,
+  });
+  let current = valid;
 
   const spool = valid.spool
     ? openInstanceSpool(valid.spool, {
         clock,
         redactText: sharedRedactor?.text ?? identity,
+        events,
         onError: deps.onError,
       })
     : undefined;
-
-  const pipeline = new Pipeline({
-    clock,
-    intakeCapacity: valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity,
-    memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
-    sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
+  const base: PipelineStages = {
     normalize: (event, id, time) => normalizeEventWithSize(event, { id, receivedAt: time }),
     route,
-    lanes,
+    prepare,
+  };
+  // Strict durable mode: emit() normalises, routes, redacts and journals; the pipeline reuses that work.
+  const acceptor = spool?.journal ? new SyncAcceptor(spool.journal, base) : undefined;
+  const stages = acceptor ?? base;
+
+  // In strict durable mode a record arrives redacted already: the acceptor's prepare step knows it.
+  const withStages = (spec: BuiltLaneSpec): BuiltLaneSpec =>
+    acceptor ? { ...spec, prepare: stages.prepare } : spec;
+
+  const intakeCapacity = valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity;
+  const pipeline = new Pipeline({
+    clock,
+    intakeCapacity,
+    memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
+    sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
+    normalize: stages.normalize,
+    route: stages.route,
+    lanes: lanes.map(withStages),
     events,
     spool: spool?.spool,
+    journal: acceptor,
     onError: deps.onError,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined
@@ -181,8 +240,8 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         : { cpuPercent: valid.limits.cpuBudgetPercent },
     shedBelowLevel: valid.limits?.shedBelowLevel,
   });
-  const health = watchHealth(pipeline, lanes, events, clock);
-  for (const spec of lanes) {
+  const health = watchHealth(pipeline, specs, events, clock);
+  const announceCircuit = (spec: BuiltLaneSpec): void => {
     spec.breaker.subscribe((change) => {
       if (events.hasListeners('circuit-state')) {
         events.emit('circuit-state', {
@@ -193,7 +252,8 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         });
       }
     });
-  }
+  };
+  for (const spec of lanes) announceCircuit(spec);
 
   /**
    * Runs `run` until done or the deadline. Only close cuts anything off: what it dropped as
@@ -221,13 +281,16 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   };
 
   let closing: Promise<FlushResult> | undefined;
+  let reconfiguring = Promise.resolve();
   const instance: Offpath = {
-    config: valid,
+    get config() {
+      return current;
+    },
     emit: (event) => pipeline.emit(event),
     stats: () => {
       const base = pipeline.stats();
       const destinations: Record<string, DestinationStats> = {};
-      for (const spec of lanes) {
+      for (const spec of specs.values()) {
         const lane = pipeline.lane(spec.name)!;
         destinations[spec.name] = {
           ...base.destinations[spec.name]!,
@@ -270,18 +333,59 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         events.emit('destination-enabled', { destination: name });
       return true;
     },
-    replayDeadLetters: (filter = {}) => {
-      if (!spool) return 0;
-      let requeued = 0;
-      for (const { name } of lanes) {
-        if (filter.destination === undefined || filter.destination === name) {
-          requeued += spool.spool.requeueDeadLetters({ ...filter, destination: name });
-        }
+    replayDeadLetters: (filter = {}) =>
+      spool ? replayDeadLetters(spool.spool, pipeline.laneNames, filter) : 0,
+    deadLetters: (query = {}) => (spool ? listDeadLetters(spool.spool, pipeline.laneNames, query) : []),
+    intakeRoom: () => pipeline.intakeRoom,
+    // Without a durable spool nothing survives a crash anyway: there is nothing to wait for.
+    persisted: spool?.spool.durable
+      ? groupCommit({
+          accepted: () => pipeline.emittedCount,
+          routed: () => pipeline.emittedCount - (intakeCapacity - pipeline.intakeRoom),
+          commit: () => spool.spool.flushSync(),
+        })
+      : () => Promise.resolve(),
+    reconfigure: (config, options) => {
+      const next = validateConfig(config);
+      const plan = planReconfigure(current, next);
+      if (closing) throw new ConfigError('the instance is closed; it cannot be reconfigured', []);
+      // Retire first (synchronously out of routing), then add: a changed destination's old lane drains
+      // while its new lane already takes new events.
+      const controller = new AbortController();
+      const drained = [...plan.changed, ...plan.removed].map((name) => {
+        specs.delete(name);
+        return pipeline.retireLane(name, controller.signal);
+      });
+      for (const d of enabled(next)) {
+        if (specs.has(d.name)) continue;
+        const spec = specOf(d, next.service);
+        specs.set(d.name, spec);
+        pipeline.addLane(withStages(spec));
+        announceCircuit(spec);
       }
-      return requeued;
+      const nextRoute = compileRouter(next.routes, enabled(next), {
+        random,
+        criticalBypass: next.criticalBypass,
+      });
+      // In strict durable mode routing is decided at the door, by the acceptor.
+      if (acceptor) acceptor.setRoute(nextRoute);
+      else pipeline.setRoute(nextRoute);
+      current = next;
+      const timeoutMs = options?.timeoutMs ?? next.closeTimeoutMs ?? INSTANCE_DEFAULTS.closeTimeoutMs;
+      const timer = clock.setTimeout(() => controller.abort(), timeoutMs);
+      reconfiguring = reconfiguring
+        .then(() => Promise.all(drained))
+        .then(
+          () => clock.clearTimeout(timer),
+          (error: unknown) => deps.onError?.(error, { phase: 'reconfigure' }),
+        );
+      return { ...plan, drained: reconfiguring.then(() => undefined) };
     },
     report: (error, options) => pipeline.emit(reportEvent(error, options)),
     time: (name, fn, options) => timeOperation((event) => pipeline.emit(event), name, fn, options),
+    publish: (type, payload) => {
+      if (events.hasListeners(type)) events.emit(type, payload);
+    },
     attach: (source) => {
       const emit: EmitFn = (event) => pipeline.emit(event);
       try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ValidConfig } from '../config/config-schema.js';
 import { validateConfig } from '../config/validate-config.js';
 import type { Sink } from '../core/sink.js';
 import { ManualClock } from '../testing/manual-clock.js';
@@ -80,10 +81,11 @@ describe('probeDestinations', () => {
     ]);
   });
 
-  it('reports a Discord URL that is not a webhook as failed without throwing', async () => {
-    const config = validateConfig({
+  it('reports a Discord URL that is not a webhook as failed without throwing, even unvalidated', async () => {
+    // Validation refuses this URL; a config built by hand and cast can still carry it.
+    const config = {
       destinations: [{ name: 'wrong', type: 'discord', url: 'https://example.com/not-a-hook' }],
-    });
+    } as ValidConfig;
     expect(await probeDestinations(config)).toEqual([
       {
         destination: 'wrong',

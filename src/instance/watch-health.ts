@@ -19,16 +19,40 @@ export interface OffpathHealth {
 
 const HEALTH_DEFAULTS = { windowMs: 300_000, degradedErrorRate: 0.1, degradedBacklogMs: 60_000 };
 
-/** Starts tracking; returns the `health()` function of the instance. */
+/**
+ * Starts tracking; returns the `health()` function of the instance. `specs` is the instance's live
+ * map of destinations: a destination a reload replaces gets a fresh tracker (its lane is new too).
+ */
 export function watchHealth(
   pipeline: Pipeline,
-  lanes: readonly BuiltLaneSpec[],
+  specs: ReadonlyMap<string, BuiltLaneSpec>,
   events: TypedEmitter<OffpathEvents>,
   clock: Clock,
 ): () => OffpathHealth {
-  const trackers = new Map(lanes.map((spec) => [spec.name, new HealthTracker(HEALTH_DEFAULTS, clock)]));
-  const specs = new Map(lanes.map((spec) => [spec.name, spec]));
-  const last = new Map<string, HealthState>(lanes.map((spec) => [spec.name, 'healthy']));
+  const trackerOf = new WeakMap<BuiltLaneSpec, HealthTracker>();
+  const lastOf = new WeakMap<BuiltLaneSpec, HealthState>();
+  const trackers = {
+    get(name: string): HealthTracker | undefined {
+      const spec = specs.get(name);
+      if (!spec) return undefined;
+      let tracker = trackerOf.get(spec);
+      if (!tracker) {
+        tracker = new HealthTracker(HEALTH_DEFAULTS, clock);
+        trackerOf.set(spec, tracker);
+      }
+      return tracker;
+    },
+  };
+  const last = {
+    get: (name: string): HealthState | undefined => {
+      const spec = specs.get(name);
+      return spec ? (lastOf.get(spec) ?? 'healthy') : undefined;
+    },
+    set: (name: string, state: HealthState): void => {
+      const spec = specs.get(name);
+      if (spec) lastOf.set(spec, state);
+    },
+  };
 
   const report = (name: string): DestinationHealth => {
     const spec = specs.get(name)!;
@@ -42,6 +66,8 @@ export function watchHealth(
     });
   };
   const check = (name: string): void => {
+    // A lane a reload took out may still report while it drains.
+    if (!specs.has(name) || !pipeline.lane(name)) return;
     const to = report(name).state;
     const from = last.get(name);
     if (from === undefined || from === to) return;

@@ -7,8 +7,8 @@ import type { Level } from '../core/level.js';
 import type { OffpathError } from '../resilience/errors.js';
 import type { DeadLetterReason, DropReason } from './ledger.js';
 
-/** Why `emit()` returned false. */
-export type RefuseReason = 'queue_full' | 'closed' | 'overload';
+/** Why `emit()` returned false (`journal_failed`: strict durable mode could not write the event). */
+export type RefuseReason = 'queue_full' | 'closed' | 'overload' | 'journal_failed';
 
 /** Circuit states, as reported on the stream. */
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
@@ -32,6 +32,16 @@ export interface OffpathEvents {
     readonly attempts: number;
     readonly error: OffpathError | undefined;
   };
+  /**
+   * The spool's dead-letter bounds removed stored letters: `expired` (older than
+   * `spool.deadLetters.ttlMs`) or `full` (over `spool.deadLetters.maxBytes`). Not a ledger outcome:
+   * those events were already counted as dead-lettered.
+   */
+  'dead-letters-evicted': {
+    readonly destination: string;
+    readonly reason: 'expired' | 'full';
+    readonly count: number;
+  };
   'destination-disabled': { readonly destination: string; readonly error: OffpathError };
   'destination-enabled': { readonly destination: string };
   'request-start': { readonly destination: string; readonly attempt: number };
@@ -49,10 +59,16 @@ export interface OffpathEvents {
     readonly error: OffpathError;
   };
   'rate-limited': {
+    /** The destination, or for a gateway upstream's 429 the proxy's name (then `proxy` is set too). */
     readonly destination: string;
     readonly waitMs: number;
     readonly source: 'proactive' | 'retry-after';
+    /** Set when a gateway proxy's upstream answered 429 (passed to its client unchanged). */
+    readonly proxy?: string;
+    readonly requestId?: string;
   };
+  /** A gateway proxy ended a streamed response whose upstream sent nothing for its inactivity timeout. */
+  'stream-inactivity': { readonly requestId: string; readonly proxy: string; readonly inactiveForMs: number };
   'circuit-state': {
     readonly destination: string;
     readonly from: CircuitStateName;

@@ -34,6 +34,11 @@ export class Intake {
     this.#capacity = capacity;
   }
 
+  /** Most events held at once. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -6,6 +6,7 @@
  */
 import type { EventRecord } from '../core/event.js';
 import { isLevel, type Level, levelRank } from '../core/level.js';
+import { withheldRecord } from '../core/withheld-record.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents, RefuseReason } from './events.js';
@@ -16,7 +17,7 @@ import type { LaneContext, LaneSettings } from './lane-settings.js';
 import { type LedgerSnapshot, sumLedgers, Tally } from './ledger.js';
 import type { RouteDecision } from './router.js';
 import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
-import type { SpoolLoss, SpoolPort } from './spool-port.js';
+import type { EmitJournal, SpoolLoss, SpoolPort } from './spool-port.js';
 
 /** How often records waiting in the spool are fed back to lanes with room. */
 const FEED_INTERVAL_MS = 200;
@@ -40,6 +41,8 @@ export interface PipelineSettings {
   readonly lanes: readonly LaneSpec[];
   readonly events: TypedEmitter<OffpathEvents>;
   readonly spool?: SpoolPort;
+  /** Strict durable mode: every event is journalled before `emit()` returns. */
+  readonly journal?: EmitJournal | undefined;
   readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
   /** When set, pipeline work above this share of a core makes `emit()` refuse low-level events. */
   readonly selfBudget?: SelfBudget | undefined;
@@ -68,11 +71,16 @@ export class Pipeline {
   readonly #intake: Intake;
   readonly #lanes = new Map<string, Lane>();
   readonly #specs = new Map<string, LaneSpec>();
+  /** Lanes taken out by a reload: they drain, then keep their ledger so the totals still add up. */
+  readonly #retired: Lane[] = [];
+  #route: PipelineSettings['route'];
   /** Deliveries that never reached a lane (no route, or failed before routing). */
   readonly #unrouted = new Tally();
   readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
   readonly #self: SelfMonitor;
-  readonly #fallbacks: Fallbacks;
+  /** Rebuilt when lanes come and go, so a chain always names lanes that exist. */
+  #fallbacks: Fallbacks;
+  readonly #context: LaneContext;
   #inSlice = false;
   #refused = 0;
   #emitted = 0;
@@ -91,27 +99,35 @@ export class Pipeline {
       () => settings.clock.now(),
       () => queueMicrotask(() => this.#announceShedding()),
     );
+    this.#route = settings.route;
+    this.#context = this.#laneContext();
     this.#fallbacks = new Fallbacks(settings.lanes);
-    const context = this.#laneContext();
-    for (const spec of settings.lanes) {
-      this.#specs.set(spec.name, spec);
-      const handOffWhenOpen = this.#fallbacks.whenOpen(spec.name);
-      this.#lanes.set(spec.name, new Lane({ ...spec, handOffWhenOpen }, context));
-    }
+    for (const spec of settings.lanes) this.#install(spec);
     if (settings.spool) {
       settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
       this.#scheduleFeed(0);
     }
   }
 
-  /** Synchronous, O(1), never throws, never does I/O. */
+  /**
+   * Synchronous, never throws. O(1) and without I/O, except in strict durable mode, where the event
+   * is normalised, redacted and written to the journal before this returns.
+   */
   emit(event: unknown): boolean {
     try {
       const sampled = this.#self.shouldSample();
       const started = sampled ? performance.now() : 0;
       if (this.#phase !== 'running') return this.#refuse('closed');
       if (this.#self.shedding && this.#belowShedLevel(event)) return this.#refuse('overload');
-      if (!this.#intake.push(event, this.#s.clock.now())) return this.#refuse('queue_full');
+      const now = this.#s.clock.now();
+      let item = event;
+      if (this.#s.journal) {
+        // Checked first, so that a journalled event is always one the intake takes.
+        if (this.#intake.size === this.#intake.capacity) return this.#refuse('queue_full');
+        item = this.#s.journal.accept(event, now);
+        if (item === undefined) return this.#refuse('journal_failed');
+      }
+      if (!this.#intake.push(item, now)) return this.#refuse('queue_full');
       this.#emitted++;
       if (!this.#scheduled) {
         this.#scheduled = true;
@@ -126,6 +142,16 @@ export class Pipeline {
     } catch {
       return false;
     }
+  }
+
+  /** Events `emit()` accepted so far. */
+  get emittedCount(): number {
+    return this.#emitted;
+  }
+
+  /** Events `emit()` would accept right now before the intake is full. */
+  get intakeRoom(): number {
+    return this.#intake.capacity - this.#intake.size;
   }
 
   /** offpath's own cost (see {@link SelfMonitor}). */
@@ -143,6 +169,43 @@ export class Pipeline {
     return levelRank(isLevel(level) ? level : 'info') < levelRank(this.#s.shedBelowLevel ?? 'warn');
   }
 
+  /** Adds a destination's lane at runtime (live reload). @throws TypeError when the name is taken. */
+  addLane(spec: LaneSpec): void {
+    if (this.#lanes.has(spec.name)) throw new TypeError(`a lane named "${spec.name}" already exists`);
+    this.#fallbacks = new Fallbacks([...this.#specs.values(), spec]);
+    this.#install(spec);
+  }
+
+  #install(spec: LaneSpec): void {
+    this.#specs.set(spec.name, spec);
+    const handOffWhenOpen = this.#fallbacks.whenOpen(spec.name);
+    this.#lanes.set(spec.name, new Lane({ ...spec, handOffWhenOpen }, this.#context));
+  }
+
+  /**
+   * Takes a lane out of routing at once (a lane of the same name may be added right after), delivers
+   * what it holds until `signal` aborts, then closes it: the rest goes to the spool (or is counted as
+   * dropped:shutdown). Its ledger stays in the totals.
+   */
+  async retireLane(name: string, signal: AbortSignal): Promise<void> {
+    const lane = this.#lanes.get(name);
+    if (!lane) return;
+    this.#lanes.delete(name);
+    this.#specs.delete(name);
+    this.#fallbacks = new Fallbacks([...this.#specs.values()]);
+    this.#retired.push(lane);
+    try {
+      await lane.flush(signal, true);
+    } finally {
+      await lane.close();
+    }
+  }
+
+  /** Replaces the routing function (live reload). */
+  setRoute(route: PipelineSettings['route']): void {
+    this.#route = route;
+  }
+
   lane(name: string): Lane | undefined {
     return this.#lanes.get(name);
   }
@@ -154,10 +217,17 @@ export class Pipeline {
   stats(): PipelineStats {
     const destinations: Record<string, LedgerSnapshot> = {};
     for (const [name, lane] of this.#lanes) destinations[name] = lane.ledger.snapshot();
+    const gone: LedgerSnapshot[] = [];
+    for (const lane of this.#retired) {
+      const current = destinations[lane.name];
+      if (current) destinations[lane.name] = sumLedgers([current, lane.ledger.snapshot()]);
+      else gone.push(lane.ledger.snapshot());
+    }
     const intake = this.#unrouted.snapshot(this.#intake.size, 0);
     const totals = sumLedgers([
       { ...intake, accepted: intake.accepted + this.#intake.size },
       ...Object.values(destinations),
+      ...gone,
     ]);
     return {
       ...totals,
@@ -263,7 +333,7 @@ export class Pipeline {
     let sampledOut: boolean;
     try {
       ({ record, bytes } = this.#s.normalize(event, id, time));
-      ({ destinations: targets, sampledOut } = this.#s.route(record));
+      ({ destinations: targets, sampledOut } = this.#route(record));
     } catch (error) {
       this.#unrouted.accept(1);
       this.#unrouted.drop('filtered', 1);
@@ -326,7 +396,8 @@ export class Pipeline {
 
   /** The spool lost records on its own: they leave `spooled` (or arrive from an earlier run) as drops. */
   #countSpoolLoss(loss: SpoolLoss): void {
-    const lane = this.#lanes.get(loss.destination);
+    const lane =
+      this.#lanes.get(loss.destination) ?? this.#retired.findLast((l) => l.name === loss.destination);
     if (lane) {
       lane.ledger.lostInSpool(loss);
       return;
@@ -341,17 +412,7 @@ export class Pipeline {
       return spec.prepare(record);
     } catch (error) {
       this.#report(error, { destination: spec.name, phase: 'prepare' });
-      // Never let an unprepared (possibly unredacted) record through: keep only what is always safe.
-      return {
-        id: record.id,
-        level: record.level,
-        kind: record.kind,
-        time: record.time,
-        fields: {},
-        tags: [],
-        truncated: true,
-        message: '[record withheld: preparation failed]',
-      };
+      return withheldRecord(record);
     }
   }
 
@@ -359,6 +420,7 @@ export class Pipeline {
   #memoryBytes(): number {
     let bytes = 0;
     for (const lane of this.#lanes.values()) bytes += lane.ledger.bytes;
+    for (const lane of this.#retired) bytes += lane.ledger.bytes;
     return bytes;
   }
 

@@ -145,3 +145,22 @@ export function compileUrlPattern(pattern: string | RegExp): (url: string) => bo
   }
   return picomatch(pattern, { dot: true });
 }
+
+/**
+ * Why {@link compileUrlPattern} would refuse `pattern` (an invalid regular expression), or undefined.
+ * The config schema calls it, so a config that validates never throws here later.
+ */
+export function urlPatternProblem(pattern: string): string | undefined {
+  return compileProblem(() => compileUrlPattern(pattern));
+}
+
+/** The message of what `compile` throws, without the engine's restatement of the pattern. */
+export function compileProblem(compile: () => unknown): string | undefined {
+  try {
+    compile();
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return `is not a valid regular expression (${message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')})`;
+  }
+}

@@ -60,3 +60,13 @@ export interface SpoolPort {
   /** Receives the spool's own losses (size cap, expiry, write failures). */
   onLoss(listener: (loss: SpoolLoss) => void): void;
 }
+
+/**
+ * Strict durable mode (`spool: { durable: 'sync' }`): what `emit()` hands each event to before it
+ * returns. The implementation writes the event, normalised and redacted, to a journal in the
+ * operating system, and gives back what the intake should hold in its place.
+ */
+export interface EmitJournal {
+  /** The item to queue instead of `event`, or undefined when the journal could not take it. */
+  accept(event: unknown, time: number): unknown;
+}

@@ -59,7 +59,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const hashKey = options.hashKey ?? randomBytes(32).toString('hex');
   const mode = options.replacement ?? 'mask';
   const patterns: TextPattern[] = [
-    ...(options.patterns ?? []).map((p) => ({ kind: p.name, regex: toGlobal(p.pattern) })),
+    ...(options.patterns ?? []).map((p) => ({ kind: p.name, regex: compileTextPattern(p.pattern) })),
     ...TEXT_PATTERNS.filter((p) => options.pii !== false || !p.pii),
     ...(options.ip ? IP_PATTERNS : []),
   ];
@@ -367,7 +367,8 @@ function guard<A extends unknown[], R>(
   };
 }
 
-function toGlobal(pattern: string | RegExp): RegExp {
+/** A redaction pattern as the global RegExp the redactor runs; a string is its source. */
+export function compileTextPattern(pattern: string | RegExp): RegExp {
   if (typeof pattern === 'string') return new RegExp(pattern, 'g');
   return pattern.flags.includes('g')
     ? new RegExp(pattern.source, pattern.flags)

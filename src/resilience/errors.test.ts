@@ -3,6 +3,7 @@ import {
   BadRequestError,
   CircuitOpenError,
   ConfigError,
+  formatConfigIssue,
   isOffpathError,
   NetworkError,
   OffpathError,
@@ -52,8 +53,15 @@ describe('errors', () => {
   });
 
   it('config errors list their issues', () => {
-    const err = new ConfigError('bad config', ['destinations.0.url: required (set the webhook URL)']);
-    expect(err.issues).toHaveLength(1);
+    const err = ConfigError.fromIssues('bad config', [
+      { path: 'destinations[0].url', message: 'is required', hint: 'set the webhook URL' },
+      { path: '', message: 'not valid JSON' },
+    ]);
+    expect(err.issues).toHaveLength(2);
     expect(err.code).toBe('ERR_CONFIG');
+    expect(err.message).toBe(
+      'bad config:\n  - destinations[0].url: is required (set the webhook URL)\n  - not valid JSON',
+    );
+    expect(formatConfigIssue(err.issues[0]!)).toBe('destinations[0].url: is required (set the webhook URL)');
   });
 });

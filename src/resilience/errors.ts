@@ -151,15 +151,41 @@ export class DestinationGoneError extends OffpathError {
   }
 }
 
-/** Configuration is invalid; the message names the field, the problem and the fix. */
+/** One problem of a configuration: where it is, what is wrong, and how to fix it. */
+export interface ConfigIssue {
+  /** Where, as written in messages: `destinations[0].batch.maxSize`; `''` for the whole document. */
+  readonly path: string;
+  /** What is wrong: `expected a positive integer, got "ten"`. */
+  readonly message: string;
+  /** How to fix it, when there is more to say than the message: `did you mean "minLevel"?`. */
+  readonly hint?: string | undefined;
+}
+
+/** An issue as one line: `path: message (hint)`. */
+export function formatConfigIssue(issue: ConfigIssue): string {
+  const where = issue.path === '' ? '' : `${issue.path}: `;
+  return `${where}${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
+}
+
+/** Configuration is invalid; `issues` name the field, the problem and the fix. */
 export class ConfigError extends OffpathError {
   static readonly errorCode = 'ERR_CONFIG';
-  /** One entry per problem found, each `path: problem (fix)`. */
-  readonly issues: readonly string[];
-  constructor(message: string, issues: readonly string[] = [], options?: OffpathErrorOptions) {
+  /** One entry per problem found. */
+  readonly issues: readonly ConfigIssue[];
+  constructor(message: string, issues: readonly ConfigIssue[] = [], options?: OffpathErrorOptions) {
     super('ERR_CONFIG', message, false, options);
     this.name = 'ConfigError';
     this.issues = issues;
+  }
+
+  /** An error whose message is `heading:` followed by one line per issue. */
+  static fromIssues(
+    heading: string,
+    issues: readonly ConfigIssue[],
+    options?: OffpathErrorOptions,
+  ): ConfigError {
+    const lines = issues.map((issue) => `\n  - ${formatConfigIssue(issue)}`).join('');
+    return new ConfigError(`${heading}:${lines}`, issues, options);
   }
 }
 

@@ -76,6 +76,11 @@ export class CaptureFilter {
     );
   }
 
+  /** Responses at least this slow are kept whatever their status. */
+  get slowMs(): number {
+    return this.#slowMs;
+  }
+
   get wantsNetworkErrors(): boolean {
     return this.options.networkErrors ?? true;
   }

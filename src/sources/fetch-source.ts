@@ -5,9 +5,11 @@
  * @module
  */
 import diagnostics from 'node:diagnostics_channel';
+import { currentRequestContext } from '../core/request-context.js';
 import type { Source } from '../core/source.js';
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
+import { guardSubscriber } from './guard-subscriber.js';
 import { httpEvent, pairsFromFlat, type TrackedRequest } from './http-event.js';
 import { PendingRequests } from './pending-requests.js';
 
@@ -39,15 +41,7 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
     attach(emit) {
-      const guard =
-        <T>(fn: (message: T) => void) =>
-        (message: unknown): void => {
-          try {
-            fn(message as T);
-          } catch (error) {
-            options.onError?.(error);
-          }
-        };
+      const guard = guardSubscriber(options.onError);
       const onCreate = guard<{ request: UndiciRequest }>(({ request }) => {
         // offpath's own deliveries run in the suppressed scope: never capture them again.
         if (isSuppressed()) return;
@@ -62,6 +56,8 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
           url,
           headers: () => pairsFromFlat(request.headers),
           body,
+          // The create channel runs in the caller's context; the later channels run in the socket's.
+          context: currentRequestContext(),
         });
       });
       const onHeaders = guard<{ request: object; response: { statusCode?: unknown; headers?: unknown } }>(

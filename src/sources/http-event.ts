@@ -4,6 +4,7 @@
  * @module
  */
 import type { HeadersInput, OffpathEvent } from '../core/event.js';
+import { type RequestContext, requestContextFields } from '../core/request-context.js';
 import type { CaptureFilter } from './capture-filter.js';
 
 /**
@@ -20,6 +21,8 @@ export interface TrackedRequest {
   readonly url: string;
   readonly headers?: LazyHeaders;
   readonly body?: unknown;
+  /** The incoming request being handled when this call started (see `serverSource()`). */
+  readonly context?: RequestContext | undefined;
 }
 
 /** How the request ended. */
@@ -52,11 +55,13 @@ export function httpEvent(
     ...(requestHeaders !== undefined ? { headers: requestHeaders } : {}),
     ...(withBodies && tracked.body !== undefined ? { body: tracked.body } : {}),
   };
+  const fields = tracked.context ? { fields: requestContextFields(tracked.context) } : {};
   if ('error' in outcome) {
     return {
       level: 'error',
       kind: 'http',
       tags: [source],
+      ...fields,
       http: { request, error: outcome.error, response: undefined, maxBodyBytes: filter.maxBodyBytes },
     };
   }
@@ -65,6 +70,7 @@ export function httpEvent(
     level: filter.levelOf(outcome.status, durationMs),
     kind: 'http',
     tags: [source],
+    ...fields,
     http: {
       request,
       maxBodyBytes: filter.maxBodyBytes,

@@ -8,9 +8,11 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import { currentRequestContext } from '../core/request-context.js';
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
 import type { HttpCaptureSource } from './fetch-source.js';
+import { guardSubscriber } from './guard-subscriber.js';
 import { httpEvent, pairsFromFlat, type TrackedRequest } from './http-event.js';
 import { PendingRequests } from './pending-requests.js';
 
@@ -26,15 +28,7 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
     attach(emit) {
-      const guard =
-        <T>(fn: (message: T) => void) =>
-        (message: unknown): void => {
-          try {
-            fn(message as T);
-          } catch (error) {
-            options.onError?.(error);
-          }
-        };
+      const guard = guardSubscriber(options.onError);
       const finish = (request: ClientRequest, outcome: Parameters<typeof httpEvent>[3]): void => {
         const tracked = pending.take(request);
         if (!tracked) return;
@@ -51,7 +45,13 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
         // Read when the request is kept (the client keeps its outgoing headers after sending them).
         const headers = (): Array<[string, string]> =>
           request.getRawHeaderNames().map((name) => [name, String(request.getHeader(name))]);
-        pending.set(request, { started: performance.now(), method, url, headers });
+        pending.set(request, {
+          started: performance.now(),
+          method,
+          url,
+          headers,
+          context: currentRequestContext(),
+        });
         // A 'close' listener observes without changing behaviour: it releases requests whose response
         // is never read to the end, and catches failures on Node versions without the error channel.
         request.once('close', () => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   server = await startServer((req, res) => {
     const status = Number(/status=(\d+)/.exec(req.url)?.[1] ?? 200);
     if (req.url.startsWith('/slow')) {
-      setTimeout(() => res.writeHead(200, { 'x-reply': 'late' }).end('slow'), 120);
+      setTimeout(() => res.writeHead(200, { 'x-reply': 'late' }).end('slow'), 900);
       return;
     }
     if (req.url.startsWith('/hang')) return;
@@ -48,7 +48,7 @@ function get(url: string, options: http.RequestOptions = {}): Promise<{ status: 
 
 describe('fetch source', () => {
   it('captures failing and slow calls with timing and headers, and leaves the app its responses', async () => {
-    const source = fetchSource({ slowMs: 100 });
+    const source = fetchSource({ slowMs: 600 });
     const { events, detach } = collect(source);
     const headers = { 'x-trace': 'abc' };
     const frozen = JSON.stringify(headers);
@@ -68,7 +68,7 @@ describe('fetch source', () => {
     ]);
     expect(events[0]!.http?.request?.headers).toContainEqual(['x-trace', 'abc']);
     expect(events[0]!.http?.response?.headers).toContainEqual(['x-reply', 'yes']);
-    expect(events[1]!.http?.response?.durationMs).toBeGreaterThanOrEqual(100);
+    expect(events[1]!.http?.response?.durationMs).toBeGreaterThanOrEqual(600);
     expect(source.pendingCount()).toBe(0);
   });
 

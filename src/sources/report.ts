@@ -4,6 +4,7 @@
  */
 import type { OffpathEvent } from '../core/event.js';
 import type { Level } from '../core/level.js';
+import { withRequestFields } from '../core/request-context.js';
 import type { EmitFn } from '../core/source.js';
 
 /** Options of {@link reportEvent}. */
@@ -19,12 +20,13 @@ export interface ReportOptions {
 /** The event of a manual bug report. */
 export function reportEvent(error: unknown, options: ReportOptions = {}): OffpathEvent {
   const asError = error instanceof Error ? error : { name: 'Report', message: String(error) };
+  const fields = withRequestFields(options.fields);
   return {
     level: options.level ?? 'error',
     kind: 'alert',
     title: options.title ?? `${asError.name ?? 'Error'}: ${asError.message ?? ''}`,
     ...(options.message ? { message: options.message } : {}),
-    ...(options.fields ? { fields: options.fields } : {}),
+    ...(fields ? { fields } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
     error: asError,
   };
@@ -67,7 +69,7 @@ export async function timeOperation<T>(
         kind: 'alert',
         title: `Slow operation: ${name}`,
         message: `${name} took ${Math.round(ms)} ms (threshold ${slowMs} ms)${failure ? ' and failed' : ''}.`,
-        fields: { ...options.fields, durationMs: Math.round(ms) },
+        fields: withRequestFields({ ...options.fields, durationMs: Math.round(ms) }),
         ...(failure instanceof Error ? { error: failure } : {}),
         fingerprint: `slow-operation:${name}`,
       });

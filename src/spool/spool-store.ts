@@ -1,19 +1,25 @@
 /**
- * The spool's file: a SQLite database (WAL) with two tables. `records` holds deliveries waiting for
- * their destination, in order per destination; `dead_letters` holds deliveries that failed for good.
+ * The spool's file: a SQLite database (WAL). `records` holds deliveries waiting for their destination,
+ * in order per destination; `dead_letters` holds deliveries that failed for good (see
+ * {@link DeadLetterTable}), and `dead_letter_evictions` counts the letters its bounds removed.
  * Everything stored is the normalised record after redaction, as JSON. All calls are synchronous and
  * are only made off the caller's stack (by {@link SpoolWriter} and the pipeline's feeder).
  * @module
  */
 import type Database from 'better-sqlite3';
+import { type DeadLetterRow, DeadLetterTable } from './dead-letter-table.js';
+import { type SpoolFilter, whereClause } from './spool-filter.js';
 
 /** `PRAGMA application_id` of an offpath spool ("offp"), so a foreign SQLite file is recognised. */
 export const SPOOL_APPLICATION_ID = 0x6f666670;
 /** Schema version kept in `PRAGMA user_version`. */
 export const SPOOL_SCHEMA_VERSION = 1;
 
-/** Why a record waits in the spool. `durable` rows are copies of records also held in memory. */
-export type SpoolReason = 'overflow' | 'shutdown' | 'breaker-open' | 'durable' | 'replay';
+/**
+ * Why a record waits in the spool. `durable` rows are copies of records also held in memory;
+ * `recovered` rows come from an earlier run's emit journal (strict durable mode).
+ */
+export type SpoolReason = 'overflow' | 'shutdown' | 'breaker-open' | 'durable' | 'replay' | 'recovered';
 
 /** A record row as written. */
 export interface SpoolRow {
@@ -25,32 +31,6 @@ export interface SpoolRow {
   readonly bytes: number;
   /** The record as JSON. */
   readonly record: string;
-}
-
-/** A dead letter as written. */
-export interface DeadLetterRow {
-  readonly destination: string;
-  readonly reason: string;
-  readonly createdAt: number;
-  readonly attempts: number;
-  readonly lastStatus: number | null;
-  /** Error code and redacted message of the last attempt. */
-  readonly lastError: string | null;
-  readonly record: string;
-}
-
-/** A stored dead letter, with its id. */
-export interface StoredDeadLetter extends DeadLetterRow {
-  readonly id: number;
-}
-
-/** Which dead letters or records a query covers; every field narrows. */
-export interface SpoolFilter {
-  readonly destination?: string | undefined;
-  /** Epoch ms: only entries stored at or after it. */
-  readonly since?: number | undefined;
-  readonly reason?: string | undefined;
-  readonly ids?: readonly number[] | undefined;
 }
 
 /** A row removed from `records`, as reported to the owner. */
@@ -95,43 +75,28 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dead_letters_by_destination ON dead_letters (destination, id);
+CREATE INDEX IF NOT EXISTS dead_letters_by_time ON dead_letters (created_at);
+CREATE TABLE IF NOT EXISTS dead_letter_evictions (
+  destination TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  last_at INTEGER NOT NULL,
+  PRIMARY KEY (destination, reason)
+);
 `;
-
-/** Builds a WHERE clause and its parameters from a filter. */
-function where(filter: SpoolFilter): { sql: string; params: Array<string | number> } {
-  const parts: string[] = [];
-  const params: Array<string | number> = [];
-  if (filter.destination !== undefined) {
-    parts.push('destination = ?');
-    params.push(filter.destination);
-  }
-  if (filter.since !== undefined) {
-    parts.push('created_at >= ?');
-    params.push(filter.since);
-  }
-  if (filter.reason !== undefined) {
-    parts.push('reason = ?');
-    params.push(filter.reason);
-  }
-  if (filter.ids !== undefined) {
-    parts.push(`id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`);
-    params.push(...filter.ids);
-  }
-  return { sql: parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, params };
-}
 
 export class SpoolStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #delete: Database.Statement;
-  readonly #insertDead: Database.Statement;
   readonly #pending: Database.Statement;
   readonly #oldest: Database.Statement;
   #bytes: number;
   #nextId: number;
-  /** Highest record id that existed when the file was opened: everything up to it is a backlog. */
-  readonly bootMaxId: number;
+  #bootMaxId: number;
+  /** Failed deliveries, bounded by age and size. */
+  readonly letters: DeadLetterTable;
 
   /** Wraps an open database, creating the schema when it is new. Use {@link openSpool}. */
   constructor(path: string, db: Database.Database) {
@@ -144,9 +109,6 @@ export class SpoolStore {
       'INSERT INTO records (id, destination, reason, created_at, expires_at, bytes, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.#delete = db.prepare('DELETE FROM records WHERE id = ? RETURNING bytes');
-    this.#insertDead = db.prepare(
-      'INSERT INTO dead_letters (destination, reason, created_at, attempts, last_status, last_error, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     this.#pending = db.prepare(
       `SELECT id, destination, reason, created_at AS createdAt, expires_at AS expiresAt, bytes, record
        FROM records WHERE destination = ? AND id > ? AND (id <= ? OR reason != 'durable') ORDER BY id LIMIT ?`,
@@ -159,8 +121,28 @@ export class SpoolStore {
       maxId: number;
     };
     this.#bytes = totals.bytes;
-    this.bootMaxId = totals.maxId;
+    this.#bootMaxId = totals.maxId;
     this.#nextId = totals.maxId + 1;
+    this.letters = new DeadLetterTable(db);
+  }
+
+  /** Highest record id left by earlier runs (including recovered ones): everything up to it is a backlog. */
+  get bootMaxId(): number {
+    return this.#bootMaxId;
+  }
+
+  /**
+   * Adds records recovered from an earlier run, in one transaction. They join the backlog of earlier
+   * runs, so this must happen before this run writes anything of its own.
+   */
+  adopt(rows: ReadonlyArray<Omit<SpoolRow, 'id'>>): void {
+    if (rows.length === 0) return;
+    this.write(
+      rows.map((r) => ({ ...r, id: this.nextId() })),
+      [],
+      [],
+    );
+    this.#bootMaxId = this.#nextId - 1;
   }
 
   /** Bytes of record payloads currently stored. */
@@ -175,27 +157,26 @@ export class SpoolStore {
 
   /** Applies inserts, deletions and dead letters in one transaction. */
   write(inserts: Iterable<SpoolRow>, deletes: Iterable<number>, dead: Iterable<DeadLetterRow>): void {
-    this.#db.transaction(() => {
-      for (const r of inserts) {
-        this.#insert.run(r.id, r.destination, r.reason, r.createdAt, r.expiresAt, r.bytes, r.record);
-        this.#bytes += r.bytes;
-      }
-      for (const id of deletes) {
-        const removed = this.#delete.get(id) as { bytes: number } | undefined;
-        if (removed) this.#bytes -= removed.bytes;
-      }
-      for (const d of dead) {
-        this.#insertDead.run(
-          d.destination,
-          d.reason,
-          d.createdAt,
-          d.attempts,
-          d.lastStatus,
-          d.lastError,
-          d.record,
-        );
-      }
-    })();
+    try {
+      this.#db.transaction(() => {
+        for (const r of inserts) {
+          this.#insert.run(r.id, r.destination, r.reason, r.createdAt, r.expiresAt, r.bytes, r.record);
+          this.#bytes += r.bytes;
+        }
+        for (const id of deletes) {
+          const removed = this.#delete.get(id) as { bytes: number } | undefined;
+          if (removed) this.#bytes -= removed.bytes;
+        }
+        for (const d of dead) this.letters.insert(d);
+      })();
+    } catch (error) {
+      // The transaction rolled back: the running totals must too.
+      this.#bytes = (
+        this.#db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM records').get() as { b: number }
+      ).b;
+      this.letters.recount();
+      throw error;
+    }
   }
 
   /**
@@ -242,7 +223,7 @@ export class SpoolStore {
 
   /** Counts of records and dead letters, by destination and reason. */
   counts(filter: SpoolFilter = {}): SpoolCounts {
-    const w = where(filter);
+    const w = whereClause(filter);
     const records = this.#db
       .prepare(
         `SELECT destination, reason, COUNT(*) AS count, SUM(bytes) AS bytes, MIN(created_at) AS oldest
@@ -258,31 +239,13 @@ export class SpoolStore {
     return { records, deadLetters };
   }
 
-  /** Dead letters matching the filter, oldest first. */
-  deadLetters(filter: SpoolFilter = {}, limit = Number.MAX_SAFE_INTEGER): StoredDeadLetter[] {
-    const w = where(filter);
-    return this.#db
-      .prepare(
-        `SELECT id, destination, reason, created_at AS createdAt, attempts, last_status AS lastStatus,
-                last_error AS lastError, record
-         FROM dead_letters ${w.sql} ORDER BY id LIMIT ?`,
-      )
-      .all(...w.params, limit) as StoredDeadLetter[];
-  }
-
-  /** Deletes dead letters matching the filter; returns how many. */
-  purgeDeadLetters(filter: SpoolFilter): number {
-    const w = where(filter);
-    return this.#db.prepare(`DELETE FROM dead_letters ${w.sql}`).run(...w.params).changes;
-  }
-
   /**
    * Moves dead letters back into the records table for their destination (reason `replay`), in one
    * transaction, so they are delivered through the normal pipeline. Returns how many moved.
    */
   requeueDeadLetters(filter: SpoolFilter, now: number, ttlMs: number): number {
     return this.#db.transaction(() => {
-      const letters = this.deadLetters(filter);
+      const letters = this.letters.list(filter);
       const rows = letters.map(
         (l): SpoolRow => ({
           id: this.nextId(),
@@ -295,7 +258,7 @@ export class SpoolStore {
         }),
       );
       this.write(rows, [], []);
-      this.purgeDeadLetters({ ids: letters.map((l) => l.id) });
+      this.letters.purge({ ids: letters.map((l) => l.id) });
       return rows.length;
     })();
   }

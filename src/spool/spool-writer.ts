@@ -5,7 +5,8 @@
  * no disk work at all.
  * @module
  */
-import type { DeadLetterRow, SpoolRow, SpoolStore } from './spool-store.js';
+import type { DeadLetterRow } from './dead-letter-table.js';
+import type { SpoolRow, SpoolStore } from './spool-store.js';
 
 /** How the writer is run and where its failures go. */
 export interface SpoolWriterSettings {
@@ -13,8 +14,11 @@ export interface SpoolWriterSettings {
   readonly maxPending: number;
   /** Runs the commit later, off the caller's stack. @default setImmediate, unref'd */
   readonly schedule?: (fn: () => void) => void;
-  /** Called after each commit (e.g. to enforce the size cap). */
-  readonly afterCommit?: () => void;
+  /**
+   * Called after each flush that succeeded, including one with nothing to write: everything handed
+   * over until then is on disk or was cancelled (e.g. to enforce the size cap, or checkpoint a journal).
+   */
+  readonly afterFlush?: () => void;
   /** A commit failed; the inserted rows it carried are lost and handed back for accounting. */
   readonly onFailure: (error: unknown, lostInserts: readonly SpoolRow[]) => void;
 }
@@ -66,9 +70,25 @@ export class SpoolWriter {
     this.#schedule();
   }
 
+  /** Runs a flush on a later turn even if nothing is handed over by then. */
+  requestFlush(): void {
+    this.#schedule();
+  }
+
+  /**
+   * Hands inserts back after a failed commit, to be tried again with the next one. Not scheduled on
+   * their own: a failing disk must not turn into a busy loop.
+   */
+  restore(rows: readonly SpoolRow[]): void {
+    for (const row of rows) this.#inserts.set(row.id, row);
+  }
+
   /** Commits everything handed over so far, now. */
   flushSync(): void {
-    if (this.pending === 0) return;
+    if (this.pending === 0) {
+      this.#s.afterFlush?.();
+      return;
+    }
     const inserts = this.#inserts;
     const deletes = this.#deletes;
     const dead = this.#dead;
@@ -79,10 +99,12 @@ export class SpoolWriter {
       this.#store.write(inserts.values(), deletes, dead);
       this.committed += inserts.size + deletes.size + dead.length;
     } catch (error) {
+      // Deletions are idempotent and cost nothing to keep: they go with the next commit.
+      for (const id of deletes) this.#deletes.add(id);
       this.#s.onFailure(error, [...inserts.values()]);
       return;
     }
-    this.#s.afterCommit?.();
+    this.#s.afterFlush?.();
   }
 
   #schedule(): void {

@@ -2,7 +2,8 @@
  * The durable spool behind the pipeline: spilled records wait here in order per destination, durable
  * mode keeps a copy of every delivery until it settles, and dead letters are kept with their reason.
  * Rows are handed to a {@link SpoolWriter} (never written on the caller's stack). Records arrive
- * already normalised and redacted; error texts of dead letters are redacted here.
+ * already normalised and redacted; error texts of dead letters are redacted here. In strict durable
+ * mode the spool also checkpoints the emit journal after every flush (see {@link SyncJournal}).
  * @module
  */
 import type { EventRecord } from '../core/event.js';
@@ -16,45 +17,14 @@ import type {
 } from '../pipeline/spool-port.js';
 import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
+import { DeadLetterSweeper } from './dead-letter-sweeper.js';
+import type { EvictedDeadLetters, StoredDeadLetter } from './dead-letter-table.js';
+import { HeldCopies } from './held-copies.js';
 import type { MovedAside } from './open-spool.js';
+import { SPOOL_DEFAULTS, type SpoolOptions, type SpoolStats } from './spool-options.js';
 import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
 import { SpoolWriter } from './spool-writer.js';
-
-/** Spool settings (the `spool` section of the config, minus the path). */
-export interface SpoolOptions {
-  /** Keep every accepted delivery on disk until its destination acknowledges it. @default false */
-  readonly durable?: boolean | undefined;
-  /** Records older than this are dropped (counted as dropped:expired). @default 604_800_000 (7 days) */
-  readonly ttlMs?: number | undefined;
-  /** Size cap of stored records; the oldest go first (counted as dropped:spool_full). @default 268_435_456 (256 MiB) */
-  readonly maxBytes?: number | undefined;
-  /** Spill everything for a destination while its circuit is open. @default false */
-  readonly whenBreakerOpen?: boolean | undefined;
-  /** Rows the in-memory hand-off may hold before spilling is refused. @default 100_000 */
-  readonly maxPending?: number | undefined;
-}
-
-/** Figures reported in `stats().spool`. */
-export interface SpoolStats {
-  readonly path: string;
-  readonly durable: boolean;
-  /** Records waiting to be fed back, per destination. */
-  readonly backlog: Readonly<Record<string, number>>;
-  readonly bytes: number;
-  /** Rows waiting in the write-behind hand-off. */
-  readonly handoff: number;
-  /** Rows committed to disk since start. */
-  readonly committed: number;
-  readonly lost: Readonly<Partial<Record<SpoolLossReason, number>>>;
-  /** Set when the file found at start was unusable and moved aside. */
-  readonly movedAside?: MovedAside;
-}
-
-export const SPOOL_DEFAULTS = {
-  ttlMs: 7 * 24 * 3_600_000,
-  maxBytes: 256 * 1024 * 1024,
-  maxPending: 100_000,
-} as const;
+import type { SyncJournal } from './sync-journal.js';
 
 export class Spool implements SpoolPort {
   readonly durable: boolean;
@@ -66,8 +36,11 @@ export class Spool implements SpoolPort {
   readonly #ttlMs: number;
   readonly #maxBytes: number;
   readonly #movedAside: MovedAside | undefined;
-  /** destination → record id → spool row id, for records in memory that also have a row. */
-  readonly #journal = new Map<string, Map<number, number>>();
+  readonly #deadLetters: DeadLetterSweeper;
+  readonly #mode: boolean | 'sync';
+  readonly #emitJournal: SyncJournal | undefined;
+  /** Records in memory that also have a row. */
+  readonly #held = new HeldCopies();
   /** destination → id of the last row fed back. */
   readonly #cursor = new Map<string, number>();
   readonly #backlog: Map<string, number>;
@@ -78,10 +51,20 @@ export class Spool implements SpoolPort {
   constructor(
     store: SpoolStore,
     options: SpoolOptions,
-    deps: { clock: Clock; redactText: (text: string) => string; movedAside?: MovedAside | undefined },
+    deps: {
+      clock: Clock;
+      redactText: (text: string) => string;
+      movedAside?: MovedAside | undefined;
+      /** Failures of background work (the dead-letter sweep). */
+      onError?: ((error: unknown) => void) | undefined;
+      /** The emit journal of strict durable mode, checkpointed after every flush. */
+      journal?: SyncJournal | undefined;
+    },
   ) {
     this.#store = store;
-    this.durable = options.durable ?? false;
+    this.#mode = options.durable ?? false;
+    this.durable = this.#mode !== false;
+    this.#emitJournal = deps.journal;
     this.whenBreakerOpen = options.whenBreakerOpen ?? false;
     this.#ttlMs = options.ttlMs ?? SPOOL_DEFAULTS.ttlMs;
     this.#maxBytes = options.maxBytes ?? SPOOL_DEFAULTS.maxBytes;
@@ -89,25 +72,49 @@ export class Spool implements SpoolPort {
     this.#redactText = deps.redactText;
     this.#movedAside = deps.movedAside;
     this.#backlog = store.backlogs();
+    this.#deadLetters = new DeadLetterSweeper(
+      store.letters,
+      {
+        ttlMs: options.deadLetters?.ttlMs ?? SPOOL_DEFAULTS.deadLetters.ttlMs,
+        maxBytes: options.deadLetters?.maxBytes ?? SPOOL_DEFAULTS.deadLetters.maxBytes,
+      },
+      { clock: deps.clock, onError: deps.onError },
+    );
     this.#writer = new SpoolWriter(store, {
       maxPending: options.maxPending ?? SPOOL_DEFAULTS.maxPending,
-      afterCommit: () => this.#enforceCap(),
-      onFailure: (_error, rows) => this.#lose(rows, 'spool_failed'),
+      afterFlush: () => {
+        this.#enforceCap();
+        this.#deadLetters.afterWrite();
+        // Everything routed before this flush is on disk or settled: the journal no longer needs it.
+        this.#emitJournal?.checkpoint();
+      },
+      onFailure: (_error, rows) => {
+        this.#lose(
+          rows.filter((r) => r.reason !== 'durable'),
+          'spool_failed',
+        );
+        // Durable copies belong to records still in memory: they go with the next commit instead.
+        this.#writer.restore(rows.filter((r) => r.reason === 'durable'));
+      },
     });
+    deps.journal?.onRouted(() => this.#writer.requestFlush());
   }
 
   onLoss(listener: (loss: SpoolLoss) => void): void {
     this.#listener = listener;
   }
 
+  /** Receives what the dead-letter bounds evict, one call per destination and reason. */
+  onDeadLettersEvicted(listener: (evicted: EvictedDeadLetters) => void): void {
+    this.#deadLetters.onEvicted(listener);
+  }
+
   spill(destination: string, records: readonly EventRecord[], reason: SpillReason): boolean {
     if (this.#closed || !this.#writer.hasRoom(records.length)) return false;
-    const journal = this.#journal.get(destination);
     let queued = 0;
     for (const record of records) {
-      const rowId = journal?.get(record.id);
+      const rowId = this.#held.take(destination, record.id);
       if (rowId !== undefined) {
-        journal?.delete(record.id);
         // At shutdown its row simply stays for the next run; otherwise it must queue up again behind the cursor.
         if (reason === 'shutdown') continue;
         this.#writer.remove(rowId);
@@ -120,18 +127,19 @@ export class Spool implements SpoolPort {
   }
 
   journal(destination: string, record: EventRecord): void {
-    if (this.#closed || this.#journalOf(destination).has(record.id) || !this.#writer.hasRoom(1)) return;
-    this.#journalOf(destination).set(record.id, this.#insert(destination, record, 'durable'));
+    if (this.#closed || this.#held.has(destination, record.id)) return;
+    // A full hand-off may skip the copy in write-behind mode, never in strict mode: the emit journal
+    // would otherwise checkpoint past a record that is on disk nowhere. The copies are bounded by the
+    // records held in memory anyway.
+    if (!this.#emitJournal && !this.#writer.hasRoom(1)) return;
+    this.#held.add(destination, record.id, this.#insert(destination, record, 'durable'));
   }
 
   settle(destination: string, records: readonly EventRecord[]): void {
-    const journal = this.#journal.get(destination);
-    if (!journal || this.#closed) return;
+    if (this.#closed) return;
     for (const r of records) {
-      const rowId = journal.get(r.id);
-      if (rowId === undefined) continue;
-      journal.delete(r.id);
-      this.#writer.remove(rowId);
+      const rowId = this.#held.take(destination, r.id);
+      if (rowId !== undefined) this.#writer.remove(rowId);
     }
   }
 
@@ -171,7 +179,6 @@ export class Spool implements SpoolPort {
     const taken: TakenRecord[] = [];
     const expired: SpoolRow[] = [];
     const unreadable: SpoolRow[] = [];
-    const journal = this.#journalOf(destination);
     for (const row of rows) {
       this.#cursor.set(destination, row.id);
       if (row.expiresAt <= now) {
@@ -184,7 +191,7 @@ export class Spool implements SpoolPort {
         continue;
       }
       const id = nextId();
-      journal.set(id, row.id);
+      this.#held.add(destination, id, row.id);
       taken.push({ record: { ...record, id }, bytes: row.bytes, spilledHere: this.#spilledHere(row) });
     }
     this.#backlog.set(
@@ -203,8 +210,14 @@ export class Spool implements SpoolPort {
     this.#writer.flushSync();
     const n = this.#store.requeueDeadLetters(filter, this.#clock.now(), this.#ttlMs);
     this.#backlog.clear();
-    for (const [d, count] of this.#store.backlogs()) this.#backlog.set(d, count - this.#heldCount(d));
+    for (const [d, count] of this.#store.backlogs()) this.#backlog.set(d, count - this.#held.count(d));
     return n;
+  }
+
+  /** Dead letters matching the filter, oldest first (pending write-behind rows are committed first). */
+  deadLetters(filter: Parameters<SpoolStore['letters']['list']>[0], limit?: number): StoredDeadLetter[] {
+    this.#writer.flushSync();
+    return this.#store.letters.list(filter, limit);
   }
 
   /** Commits everything handed over so far. */
@@ -215,12 +228,14 @@ export class Spool implements SpoolPort {
   stats(): SpoolStats {
     const base = {
       path: this.#store.path,
-      durable: this.durable,
+      durable: this.#mode,
       backlog: Object.fromEntries(this.#backlog),
       bytes: this.#store.bytes,
       handoff: this.#writer.pending,
       committed: this.#writer.committed,
       lost: { ...this.#lost },
+      deadLetters: this.#deadLetters.stats(),
+      ...(this.#emitJournal ? { journal: this.#emitJournal.stats() } : {}),
     };
     return this.#movedAside ? { ...base, movedAside: this.#movedAside } : base;
   }
@@ -229,6 +244,8 @@ export class Spool implements SpoolPort {
   close(): void {
     if (this.#closed) return;
     this.#writer.flushSync();
+    this.#deadLetters.stop();
+    this.#emitJournal?.close();
     this.#closed = true;
     this.#store.close();
   }
@@ -249,19 +266,6 @@ export class Spool implements SpoolPort {
     return id;
   }
 
-  #journalOf(destination: string): Map<number, number> {
-    let journal = this.#journal.get(destination);
-    if (!journal) {
-      journal = new Map();
-      this.#journal.set(destination, journal);
-    }
-    return journal;
-  }
-
-  #heldCount(destination: string): number {
-    return this.#journal.get(destination)?.size ?? 0;
-  }
-
   /** Rows this run spilled are counted as spooled by its ledger; earlier runs' rows are not. */
   #spilledHere(row: RemovedRow): boolean {
     return row.id > this.#store.bootMaxId && row.reason !== 'replay' && row.reason !== 'durable';
@@ -274,19 +278,17 @@ export class Spool implements SpoolPort {
       const fed = row.id <= (this.#cursor.get(row.destination) ?? 0);
       return !fed && !(row.reason === 'durable' && row.id > this.#store.bootMaxId);
     });
-    const byDestination = new Map<string, RemovedRow[]>();
-    for (const row of removed) {
-      byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
-      this.#backlog.set(row.destination, Math.max(0, this.backlog(row.destination) - 1));
-    }
-    for (const [destination, rows] of byDestination) this.#report(destination, rows, 'spool_full');
+    this.#lose(removed, 'spool_full');
   }
 
-  #lose(rows: readonly SpoolRow[], reason: SpoolLossReason): void {
-    const lost = rows.filter((r) => r.reason !== 'durable');
-    const byDestination = new Map<string, SpoolRow[]>();
-    for (const row of lost)
-      byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+  /** Records the spool lost on its own: their destination's backlog shrinks and its ledger counts them. */
+  #lose(rows: readonly RemovedRow[], reason: SpoolLossReason): void {
+    const byDestination = new Map<string, RemovedRow[]>();
+    for (const row of rows) {
+      const list = byDestination.get(row.destination);
+      if (list) list.push(row);
+      else byDestination.set(row.destination, [row]);
+    }
     for (const [destination, list] of byDestination) {
       this.#backlog.set(destination, Math.max(0, this.backlog(destination) - list.length));
       this.#report(destination, list, reason);

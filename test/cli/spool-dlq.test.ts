@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
-import { createOffpath } from '../../src/index.js';
-import { type CollectorEmulator, startCollectorEmulator } from '../../src/testing/index.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { createOffpath, memorySink, reconciles } from '../../src/index.js';
+import { BadRequestError } from '../../src/resilience/errors.js';
+import { type CollectorEmulator, ManualClock, startCollectorEmulator } from '../../src/testing/index.js';
 import { onCleanup } from '../helpers/cleanups.js';
 
 interface Run {
@@ -16,9 +17,7 @@ interface Run {
 async function cli(...args: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  let code = -1;
-  const program = buildProgram({ out: (t) => (out += t), err: (t) => (err += t) }, (c) => (code = c));
-  await program.parseAsync(args, { from: 'user' });
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -168,9 +167,74 @@ describe('offpath spool stats and offpath dlq', () => {
     expect(since.err).toContain('use a duration such as 30m, 2h or 7d');
 
     const noConfig = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'));
-    expect(noConfig.code).toBe(1);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.err).toContain('absent.json: no such file');
     const badTimeout = await cli('dlq', 'replay', '--config', join(dir, 'absent.json'), '--timeout', 'soon');
     expect(badTimeout.code).toBe(2);
-    expect(badTimeout.err).toContain('--timeout must be a whole number');
+    expect(badTimeout.err).toContain("option '--timeout <ms>' argument 'soon' is invalid");
+  });
+
+  it('bounds dead letters by age and size: evictions are counted and announced, the ledger is untouched', async () => {
+    const clock = new ManualClock(0);
+    const sink = memorySink({ maxBatchSize: 10 });
+    sink.respondWith(() => ({ ok: false, kind: 'permanent', error: new BadRequestError('HTTP 400') }));
+    const spool = join(mkdtempSync(join(tmpdir(), 'offpath-cli-')), 'spool.db');
+    const offpath = createOffpath(
+      {
+        destinations: [{ name: 'rejecting', type: 'custom', sink }],
+        spool: { path: spool, deadLetters: { ttlMs: 3_600_000, maxBytes: 3_000 } },
+      },
+      { clock },
+    );
+    const evicted: unknown[] = [];
+    offpath.on('dead-letters-evicted', (e) => evicted.push(e));
+    for (let i = 0; i < 30; i++)
+      offpath.emit({ level: 'error', message: `m${i}`, fields: { pad: 'x'.repeat(60) } });
+    await offpath.flush({ timeoutMs: 5_000 });
+    const full = offpath.stats().spool!.deadLetters;
+    expect(full.evicted.full).toBeGreaterThan(0);
+    expect(full.stored + full.evicted.full).toBe(30);
+    expect(full.bytes).toBeLessThanOrEqual(3_000);
+    expect(evicted).toContainEqual({ destination: 'rejecting', reason: 'full', count: expect.any(Number) });
+
+    clock.advance(3_600_000 + 60_000);
+    const after = offpath.stats();
+    expect(after.spool!.deadLetters).toEqual({
+      stored: 0,
+      bytes: 0,
+      evicted: { expired: full.stored, full: full.evicted.full },
+    });
+    expect(evicted).toContainEqual({ destination: 'rejecting', reason: 'expired', count: full.stored });
+    // Each event was counted once, as dead-lettered; evicting its stored copy is not a second outcome.
+    expect(after).toMatchObject({ accepted: 30, deadLettered: 30, dropped: 0, pending: 0 });
+    expect(reconciles(after)).toBe(true);
+    await offpath.close();
+
+    const stats = await cli('spool', 'stats', '--spool', spool);
+    expect(stats.out).toContain('0 record(s) waiting, 0 dead letter(s)');
+    expect(stats.out).toMatch(/rejecting\s+expired\s+\d+\s/);
+    expect(stats.out).toMatch(/rejecting\s+full\s+\d+\s/);
+    const json = JSON.parse((await cli('spool', 'stats', '--spool', spool, '--json')).out);
+    expect(json.deadLettersEvicted).toEqual([
+      { destination: 'rejecting', reason: 'expired', count: full.stored, lastAt: 3_600_000 },
+      { destination: 'rejecting', reason: 'full', count: full.evicted.full, lastAt: expect.any(Number) },
+    ]);
+  });
+
+  it('shows the emit journal of an app running in strict durable mode', async () => {
+    const spool = join(mkdtempSync(join(tmpdir(), 'offpath-cli-')), 'spool.db');
+    const sink = memorySink();
+    sink.respondWith(() => new Promise(() => {}));
+    const offpath = createOffpath({
+      destinations: [{ name: 'slow', type: 'custom', sink, sendTimeoutMs: 60_000 }],
+      spool: { path: spool, durable: 'sync' },
+    });
+    for (let i = 0; i < 3; i++) offpath.emit({ message: `m${i}` });
+    const stats = await cli('spool', 'stats', '--spool', spool);
+    expect(stats.out).toMatch(/emit journal \(durable: 'sync'\): 1 segment\(s\), \d+ bytes in /);
+    const json = JSON.parse((await cli('spool', 'stats', '--spool', spool, '--json')).out);
+    expect(json.emitJournal).toMatchObject({ path: `${spool}.emit-journal`, segments: 1 });
+    expect(json.emitJournal.bytes).toBeGreaterThan(0);
+    await offpath.close({ timeoutMs: 100 });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import type { ProbeResult } from '../../src/index.js';
 import {
   startCollectorEmulator,
@@ -24,11 +24,7 @@ function writeConfig(destinations: readonly object[]): string {
 async function runCheck(...args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
   let out = '';
   let err = '';
-  let code: number | undefined;
-  const program = buildProgram({ out: (t) => (out += t), err: (t) => (err += t) }, (c) => {
-    code = c;
-  });
-  await program.parseAsync(['node', 'offpath', 'check', ...args]);
+  const code = await runCli(['check', ...args], { out: (t) => (out += t), err: (t) => (err += t) });
   return { out, err, code };
 }
 
@@ -220,6 +216,8 @@ describe('offpath check --probe against the emulators', () => {
     const good = writeConfig([{ name: 'local', type: 'console' }]);
     const badTimeout = await runCheck('--config', good, '--probe', '--timeout', 'soon');
     expect(badTimeout.code).toBe(2);
-    expect(badTimeout.err).toContain('--timeout must be a whole number of milliseconds above 0');
+    expect(badTimeout.err).toContain(
+      "option '--timeout <ms>' argument 'soon' is invalid. expected a whole number of at least 1.",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -145,5 +145,40 @@ describe('secrets never leave the process', () => {
     expect(stored.length).toBeGreaterThan(0);
     const leaks = needles().filter((n) => stored.includes(n));
     expect(leaks).toEqual([]);
+  }, 60_000);
+
+  it('nor reach the emit journal of strict durable mode, written before emit() returns', async () => {
+    const port = await closedPort();
+    const path = join(mkdtempSync(join(tmpdir(), 'offpath-secrets-')), 'spool.db');
+    const offpath = createOffpath({
+      destinations: [
+        {
+          name: 'unreachable',
+          type: 'http',
+          url: `http://127.0.0.1:${port}/ingest`,
+          breaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 },
+        },
+      ],
+      spool: { path, durable: 'sync' },
+    });
+    const journalDir = `${path}.emit-journal`;
+    const journal = (): string =>
+      readdirSync(journalDir)
+        .map((f) => readFileSync(join(journalDir, f), 'utf8'))
+        .join('');
+    emitCorpus(offpath);
+    // Nothing has been routed yet: every event is in the journal, already redacted, and only there.
+    const written = journal();
+    expect(written.split('\n').filter(Boolean)).toHaveLength(SECRETS.length);
+    expect(needles().filter((n) => written.includes(n))).toEqual([]);
+    await offpath.flush({ timeoutMs: 2_000 });
+    await offpath.close({ timeoutMs: 500 });
+    expect(offpath.stats().spool?.journal).toMatchObject({ appended: SECRETS.length, failed: 0 });
+    const stored = [path, `${path}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
+    expect(stored.length).toBeGreaterThan(0);
+    expect(needles().filter((n) => stored.includes(n))).toEqual([]);
   }, 60_000);
 });

@@ -44,7 +44,7 @@ describe('zero-code mode', () => {
   it('warns instead of failing when nothing is configured or the config is invalid', async () => {
     const none = await runApp('console.log("app runs")', { OFFPATH_CONFIG: '' });
     expect(none.code).toBe(0);
-    expect(none.stderr).toContain('offpath is not capturing');
+    expect(none.stderr).toContain('offpath: not capturing: no offpath.config');
     const bad = await runApp('console.log("app runs")', {
       OFFPATH_CONFIG: '/nonexistent/offpath.config.json',
     });

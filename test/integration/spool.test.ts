@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createOffpath, reconciles } from '../../src/index.js';
+import { entryLine } from '../../src/spool/journal-format.js';
 import { openSpool } from '../../src/spool/open-spool.js';
 import { type CollectorEmulator, startCollectorEmulator } from '../../src/testing/index.js';
 import { onCleanup } from '../helpers/cleanups.js';
@@ -138,6 +139,75 @@ describe('spool', () => {
     await offpath.close();
   });
 
+  it("with durable: 'sync' journals every event before emit() returns and keeps the journal empty once settled", async () => {
+    const c = await collector();
+    const path = spoolPath();
+    const offpath = createOffpath({
+      destinations: [
+        { name: 'c', type: 'http', url: c.url, batch: { maxSize: 100, maxDelayMs: 5 }, concurrency: 1 },
+      ],
+      spool: { path, durable: 'sync' },
+    });
+    for (let i = 0; i < 2_000; i++) offpath.emit({ message: `m${i}` });
+    expect(offpath.stats().spool?.journal).toMatchObject({ appended: 2_000, failed: 0 });
+    expect(offpath.stats().spool?.journal?.bytes).toBeGreaterThan(2_000 * 100);
+    expect(await offpath.flush({ timeoutMs: 20_000 })).toEqual({ complete: true, pending: 0, cutOff: 0 });
+    // Everything was routed and the spool flushed since: nothing left in the journal.
+    expect(offpath.stats().spool?.journal?.bytes).toBe(0);
+    expect(messages(c)).toEqual(range(2_000));
+    await offpath.close();
+    expect(reconciles(offpath.stats())).toBe(true);
+    expect(readdirSync(`${path}.emit-journal`)).toEqual([]);
+  });
+
+  it("with durable: 'sync' recovers what a killed run left in its journal and counts it as accepted", async () => {
+    const c = await collector();
+    const path = spoolPath();
+    const record = {
+      id: 0,
+      level: 'info' as const,
+      kind: 'log',
+      time: Date.now(),
+      fields: {},
+      tags: [],
+      truncated: false,
+    };
+    mkdirSync(`${path}.emit-journal`);
+    // A run whose process is gone (no such pid) accepted three events and crashed before routing them.
+    writeFileSync(
+      join(`${path}.emit-journal`, '4194404-1000-1-000001.ndjson'),
+      [0, 1, 2].map((i) => entryLine(i + 1, Date.now(), ['c'], { ...record, message: `left${i}` })).join(''),
+    );
+    const offpath = createOffpath({
+      destinations: [{ name: 'c', type: 'http', url: c.url }],
+      spool: { path, durable: 'sync' },
+    });
+    offpath.emit({ message: 'new' });
+    expect(await offpath.flush({ timeoutMs: 10_000 })).toMatchObject({ complete: true });
+    expect(messages(c)).toEqual(['left0', 'left1', 'left2', 'new']);
+    const stats = offpath.stats();
+    expect(stats.spool?.journal).toMatchObject({ recovered: 3, unreadable: 0 });
+    expect(stats).toMatchObject({ emitted: 1, accepted: 4, delivered: 4 });
+    expect(reconciles(stats)).toBe(true);
+    await offpath.close();
+  });
+
+  it("with durable: 'sync' and an unusable journal directory, reports it and runs without a spool", async () => {
+    const c = await collector();
+    const path = spoolPath();
+    writeFileSync(`${path}.emit-journal`, 'a file where the journal directory should be');
+    const errors: Array<{ phase: string }> = [];
+    const offpath = createOffpath(
+      { destinations: [{ name: 'c', type: 'http', url: c.url }], spool: { path, durable: 'sync' } },
+      { onError: (_error, context) => errors.push(context) },
+    );
+    expect(errors).toEqual([{ phase: 'spool' }]);
+    expect(offpath.stats().spool).toBeUndefined();
+    expect(offpath.emit({ message: 'still delivered' })).toBe(true);
+    await offpath.close();
+    expect(messages(c)).toEqual(['still delivered']);
+  });
+
   it('drops records older than the TTL at replay, counted as dropped:expired', async () => {
     const c = await collector();
     const path = spoolPath();
@@ -191,7 +261,7 @@ describe('spool', () => {
     await offpath.close();
     const { store } = openSpool(path);
     try {
-      const [letter] = store.deadLetters();
+      const [letter] = store.letters.list();
       expect(letter).toMatchObject({ destination: 'c', reason: 'rejected', attempts: 1, lastStatus: 400 });
       expect(letter?.record).not.toContain('4111 1111 1111 1111');
       expect(letter?.lastError).not.toContain('s3cr3t-value-123');

@@ -1,76 +1,69 @@
 /**
- * `offpath check --config FILE [--probe]`: validates a config file and explains every problem; with
- * `--probe`, also checks every destination without posting a message where the platform allows it.
+ * `offpath check [--config FILE] [--probe] [--json]`: validates the config zero-code mode would use
+ * (or the file named) and explains every problem; with `--probe`, also checks every destination
+ * without posting a message where the platform allows it.
  * @module
  */
 import type { ValidConfig } from '../../config/config-schema.js';
-import { findConfigFile, loadConfigFile } from '../../config/load-config-file.js';
+import { type ConfigSource, describeConfigSource, loadConfigSource } from '../../config/config-source.js';
 import { type ProbeResult, probeDestinations } from '../../instance/probe-destinations.js';
-import { isOffpathError } from '../../resilience/errors.js';
+import { ConfigError } from '../../resilience/errors.js';
+import { configSourceFrom } from '../config-option.js';
+import { EXIT } from '../exit-codes.js';
 import { type CommandResult, fail, ok } from '../io.js';
 import { formatTable } from '../table.js';
 
 /** Options of the check command. */
 export interface CheckOptions {
-  readonly config?: string;
+  /** The config file. @default what zero-code mode finds (OFFPATH_CONFIG, offpath.config.*, OFFPATH_*) */
+  readonly config?: string | undefined;
+  /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Also check every destination. @default false */
   readonly probe?: boolean;
   /** Deadline of each probe. @default 5_000 */
   readonly timeoutMs?: number;
-  /** Print the probe results as JSON instead of a table. @default false */
+  /** Print the result as JSON (`{ config, valid, issues, destinations? }`). @default false */
   readonly json?: boolean;
 }
 
-/** Exit codes of `offpath check`, for scripts. */
-export const CHECK_EXIT = {
-  /** The config is valid and every probed destination is ok or was skipped. */
-  ok: 0,
-  /** The config is invalid. */
-  invalidConfig: 1,
-  /** No config file was found, or an option is wrong. */
-  usage: 2,
-  /** The config is valid but at least one destination failed or could not be reached. */
-  destinationDown: 3,
-} as const;
-
-/** Validates the config and, with `probe`, checks the destinations. */
+/**
+ * Validates the config and, with `probe`, checks the destinations. Exit codes: 0 valid (and every
+ * probed destination ok or skipped), 1 invalid, 3 a destination failed.
+ * @throws UsageError when `--config` names a missing file or no config is found (exit 2).
+ */
 export async function checkCommand(options: CheckOptions): Promise<CommandResult> {
-  const path = options.config ?? findConfigFile();
-  if (!path) {
-    return fail(
-      'no config file: pass --config FILE or create offpath.config.json|yaml here\n',
-      CHECK_EXIT.usage,
-    );
-  }
-  if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
-    return fail(
-      'offpath check: --timeout must be a whole number of milliseconds above 0\n',
-      CHECK_EXIT.usage,
-    );
-  }
+  const env = options.env ?? process.env;
+  const source = configSourceFrom(options.config, env);
+  const name = describeConfigSource(source);
   let config: ValidConfig;
   try {
-    config = loadConfigFile(path, options.env);
+    config = loadConfigSource(source, env);
   } catch (error) {
-    if (isOffpathError(error) && error.code === 'ERR_CONFIG')
-      return fail(`✗ ${error.message}\n`, CHECK_EXIT.invalidConfig);
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    if (options.json) return fail('', EXIT.failed, json(source, { valid: false, issues: error.issues }));
+    return fail(`✗ ${error.message}\n`, EXIT.failed);
   }
-  if (!options.probe) return ok(`${describeConfig(path, config)}\n`);
+  if (!options.probe) {
+    return ok(options.json ? json(source, { valid: true, issues: [] }) : `${describeConfig(name, config)}\n`);
+  }
   const results = await probeDestinations(config, {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const down = results.some((r) => r.status === 'failed' || r.status === 'unreachable');
-  const exitCode = down ? CHECK_EXIT.destinationDown : CHECK_EXIT.ok;
+  const exitCode = down ? EXIT.destinationFailed : EXIT.ok;
   const stdout = options.json
-    ? `${JSON.stringify({ config: path, valid: true, destinations: results }, null, 2)}\n`
-    : `${describeConfig(path, config)}\n\n${probeTable(results)}\n\n${summary(results)}\n`;
+    ? json(source, { valid: true, issues: [], destinations: results })
+    : `${describeConfig(name, config)}\n\n${probeTable(results)}\n\n${summary(results)}\n`;
   return { stdout, stderr: '', exitCode };
 }
 
-function describeConfig(path: string, config: ValidConfig): string {
-  const lines = [`✓ ${path} is valid`];
+function json(source: ConfigSource, body: object): string {
+  return `${JSON.stringify({ config: source.kind === 'file' ? source.path : 'env', ...body }, null, 2)}\n`;
+}
+
+function describeConfig(name: string, config: ValidConfig): string {
+  const lines = [`✓ ${name} ${name.startsWith('the ') ? 'are' : 'is'} valid`];
   for (const d of config.destinations) {
     lines.push(
       `  - ${d.name} (${d.type})${d.enabled === false ? ' [disabled]' : ''}${d.minLevel ? ` from ${d.minLevel}` : ''}`,

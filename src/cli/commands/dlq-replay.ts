@@ -3,10 +3,12 @@
  * breaker and all), using the destinations of a config file.
  * @module
  */
-import { findConfigFile, loadConfigFile } from '../../config/load-config-file.js';
+import type { ValidConfig } from '../../config/config-schema.js';
+import { describeConfigSource, loadConfigSource } from '../../config/config-source.js';
 import { createOffpath } from '../../instance/create-offpath.js';
 import { isOffpathError } from '../../resilience/errors.js';
 import { openExistingSpool } from '../../spool/open-spool.js';
+import { configSourceFrom } from '../config-option.js';
 import { type CommandResult, fail } from '../io.js';
 import { DEFAULT_CLI_SPOOL, type SpoolCommandOptions, toFilter } from '../spool-options.js';
 
@@ -20,21 +22,16 @@ export interface DlqReplayOptions extends SpoolCommandOptions {
 /**
  * Requeues matching dead letters of the config's destinations and delivers them. Exit code 0 when
  * every requeued letter was delivered; 1 when some failed again or are still waiting in the spool.
+ * @throws UsageError when `--config` names a missing file or no config is found (exit 2).
  */
 export async function dlqReplayCommand(options: DlqReplayOptions): Promise<CommandResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-    return fail('--timeout must be a whole number of milliseconds, at least 1\n', 2);
-  }
-  const configPath = options.config ?? findConfigFile();
-  if (!configPath) {
-    return fail('offpath dlq replay needs the destinations to deliver to: pass --config FILE\n', 2);
-  }
+  const source = configSourceFrom(options.config, options.env);
   let filter: ReturnType<typeof toFilter>;
-  let config: ReturnType<typeof loadConfigFile>;
+  let config: ValidConfig;
   try {
     filter = toFilter(options, options.now);
-    config = loadConfigFile(configPath, options.env);
+    config = loadConfigSource(source, options.env);
   } catch (error) {
     if (isOffpathError(error) && error.code === 'ERR_CONFIG') return fail(`✗ ${error.message}\n`, 1);
     return fail(`${error instanceof Error ? error.message : String(error)}\n`, 2);
@@ -68,7 +65,7 @@ export async function dlqReplayCommand(options: DlqReplayOptions): Promise<Comma
     lines.push('what is still waiting stays in the spool and goes out on the next start or replay');
   if (unconfigured > 0) {
     lines.push(
-      `${unconfigured} matching letter(s) belong to destinations not in ${configPath}: left as they are`,
+      `${unconfigured} matching letter(s) belong to destinations not in ${describeConfigSource(source)}: left as they are`,
     );
   }
   const exitCode = failedAgain === 0 && waiting === 0 ? 0 : 1;

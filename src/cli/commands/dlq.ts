@@ -3,7 +3,7 @@
  * good) in the spool. Replay lives in `dlq-replay.ts`: it needs a running pipeline.
  * @module
  */
-import type { StoredDeadLetter } from '../../spool/spool-store.js';
+import type { StoredDeadLetter } from '../../spool/dead-letter-table.js';
 import { type CommandResult, fail, ok } from '../io.js';
 import { isoTime, type SpoolCommandOptions, withSpool } from '../spool-options.js';
 import { formatTable } from '../table.js';
@@ -21,9 +21,8 @@ const SUMMARY_CHARS = 60;
 /** Lists dead letters matching the filters, oldest first. */
 export function dlqListCommand(options: DlqListOptions): CommandResult {
   const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1) return fail('--limit must be a whole number of at least 1\n', 2);
   return withSpool(options, (store, filter) => {
-    const letters = store.deadLetters(filter, limit);
+    const letters = store.letters.list(filter, limit);
     if (options.json) return ok(`${JSON.stringify(letters.map(letterJson), null, 2)}\n`);
     if (letters.length === 0) return ok('no dead letters match\n');
     const total = store.counts(filter).deadLetters.reduce((n, r) => n + r.count, 0);
@@ -51,7 +50,7 @@ export function dlqShowCommand(id: string, options: SpoolCommandOptions): Comman
   if (!Number.isInteger(n) || n < 1)
     return fail(`"${id}" is not a dead-letter id (see offpath dlq list)\n`, 2);
   return withSpool(options, (store) => {
-    const [letter] = store.deadLetters({ ids: [n] });
+    const [letter] = store.letters.list({ ids: [n] });
     if (!letter) return fail(`no dead letter with id ${n} in ${store.path}\n`, 1);
     return ok(`${JSON.stringify(letterJson(letter), null, 2)}\n`);
   });
@@ -61,8 +60,8 @@ export function dlqShowCommand(id: string, options: SpoolCommandOptions): Comman
 export function dlqExportCommand(options: SpoolCommandOptions): CommandResult {
   return withSpool(options, (store, filter) =>
     ok(
-      store
-        .deadLetters(filter)
+      store.letters
+        .list(filter)
         .map((l) => `${JSON.stringify(letterJson(l))}\n`)
         .join(''),
     ),
@@ -85,9 +84,7 @@ export function dlqPurgeCommand(options: DlqPurgeOptions): CommandResult {
       2,
     );
   }
-  return withSpool(options, (store, filter) =>
-    ok(`purged ${store.purgeDeadLetters(filter)} dead letter(s)\n`),
-  );
+  return withSpool(options, (store, filter) => ok(`purged ${store.letters.purge(filter)} dead letter(s)\n`));
 }
 
 function letterJson(letter: StoredDeadLetter): Record<string, unknown> {

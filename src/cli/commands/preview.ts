@@ -3,7 +3,7 @@
  * exact payloads a destination would send for an event, after normalisation and redaction.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { EventRecord } from '../../core/event.js';
@@ -16,6 +16,7 @@ import { formatTelegram } from '../../sinks/telegram/telegram-format.js';
 import { checkTemplates, type MessageTemplates } from '../../sinks/template/message-template.js';
 import { withCurl } from '../../sinks/view/with-curl.js';
 import { previewHtml } from '../../testing/preview-html.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import { type CommandResult, fail, ok } from '../io.js';
 
 const TARGETS = ['discord', 'telegram', 'slack'] as const;
@@ -29,9 +30,19 @@ export interface PreviewOptions {
   readonly html?: string;
 }
 
+/**
+ * Prints the payloads. Exit 1 when the event or template file is invalid.
+ * @throws UsageError when `--to` is unknown or a file named by an option does not exist (exit 2).
+ */
 export function previewCommand(options: PreviewOptions): CommandResult {
   if (!(TARGETS as readonly string[]).includes(options.to))
-    return fail(`offpath preview: --to must be one of ${TARGETS.join(', ')}\n`, 2);
+    throw new UsageError(`preview: --to must be one of ${TARGETS.join(', ')}`);
+  for (const [option, path] of [
+    ['--event', options.event],
+    ['--template', options.template],
+  ] as const) {
+    if (path !== undefined && !existsSync(path)) throw new UsageError(`${option} ${path}: no such file`);
+  }
   try {
     const events = [read(options.event, 'event')].flat();
     const redactor = createRedactor();
@@ -50,8 +61,8 @@ export function previewCommand(options: PreviewOptions): CommandResult {
     if (options.html) writeFileSync(options.html, previewHtml({ [options.to]: payloads }));
     return ok(`${JSON.stringify(payloads, null, 2)}\n`);
   } catch (error) {
-    if (isOffpathError(error)) return fail(`offpath preview: ${error.message}\n`, 2);
-    return fail(`offpath preview: ${(error as Error).message}\n`, 2);
+    if (isOffpathError(error)) return fail(`offpath preview: ${error.message}\n`, EXIT.failed);
+    return fail(`offpath preview: ${(error as Error).message}\n`, EXIT.failed);
   }
 }
 

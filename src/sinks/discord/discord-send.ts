@@ -11,6 +11,15 @@ import { type HttpResponse, type HttpTransport, header } from '../http/transport
 
 const WEBHOOK_PATH = /\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?#]+)/;
 
+/** True when `value` is an absolute URL whose path is a Discord webhook's (`…/api/webhooks/{id}/{token}`). */
+export function isDiscordWebhookUrl(value: string): boolean {
+  try {
+    return WEBHOOK_PATH.test(new URL(value).pathname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The webhook on API v10 (seconds in retry_after, nested error format), whatever version the copied
  * webhook URL names. The query of the copied URL is kept.

@@ -37,7 +37,7 @@ export function discordSink(options: DiscordSinkOptions): Sink<DiscordPayload> {
     // Observed defaults (platform-limits D4); X-RateLimit-* headers correct them live.
     rateLimits: [
       { limit: 5, intervalMs: 2_000 },
-      { limit: 30, intervalMs: 60_000 },
+      { limit: 30, intervalMs: 60_000, sharedBy: 'channel' },
     ],
     format: (batch) => formatDiscord(batch, viewOptions),
     send: (payload, ctx) => sendToDiscord(transport, url, payload, ctx.signal, () => clock.now(), retryable),

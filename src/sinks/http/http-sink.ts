@@ -11,6 +11,7 @@ import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } fro
 import { type Clock, systemClock } from '../../resilience/clock.js';
 import { classifyResponse, retryableStatus, type StatusRetryOptions } from './classify.js';
 import { type HttpProbeOptions, pingHttp, probeHttp } from './http-probe.js';
+import { toRelayEvent } from './relay-format.js';
 import { HttpTransport, type HttpTransportOptions } from './transport.js';
 
 const gzip = promisify(gzipCallback);
@@ -18,8 +19,12 @@ const gzip = promisify(gzipCallback);
 /** Options of {@link httpSink}. */
 export interface HttpSinkOptions extends HttpTransportOptions, StatusRetryOptions {
   readonly url: string;
-  /** Body format. @default 'json' */
-  readonly format?: 'json' | 'ndjson';
+  /**
+   * Body format: a JSON array of records, NDJSON, or `offpath` (a JSON array of events in the model of
+   * `emit()`, for an offpath relay's `POST /v1/events`; docs/SERVE.md).
+   * @default 'json'
+   */
+  readonly format?: 'json' | 'ndjson' | 'offpath';
   /** Compress bodies with gzip. @default false */
   readonly gzip?: boolean;
   /** Extra request headers (for example an Authorization header for your collector). @default {} */
@@ -63,7 +68,9 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
     maxBatchBytes: options.maxBatchBytes ?? 1_048_576,
     concurrency,
     format(batch: readonly EventRecord[]): OutgoingMessage<HttpPayload>[] {
-      const body = ndjson ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n` : JSON.stringify(batch);
+      const body = ndjson
+        ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`
+        : JSON.stringify(options.format === 'offpath' ? batch.map(toRelayEvent) : batch);
       return [{ payload: { idempotencyKey: randomUUID(), body, count: batch.length }, records: batch }];
     },
     async send(payload: HttpPayload, ctx: SendContext): Promise<SendResult> {

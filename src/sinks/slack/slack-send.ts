@@ -20,6 +20,18 @@ const GONE = new Set([
 ]);
 const AUTH = new Set(['invalid_token', 'action_prohibited', 'posting_to_general_channel_denied']);
 
+// An incoming webhook: …/services/{team}/{bot}/{secret}, whatever host serves it.
+const WEBHOOK_PATH = /\/services\/[^/]+\/[^/]+\/[^/]+\/?$/;
+
+/** True when `value` is an absolute URL whose path is a Slack incoming webhook's. */
+export function isSlackWebhookUrl(value: string): boolean {
+  try {
+    return WEBHOOK_PATH.test(new URL(value).pathname);
+  } catch {
+    return false;
+  }
+}
+
 /** Posts one payload; never throws. */
 export async function sendToSlack(
   transport: HttpTransport,

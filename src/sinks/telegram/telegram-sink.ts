@@ -38,6 +38,8 @@ export function telegramSink(options: TelegramSinkOptions): Sink<TelegramPayload
   const isGroup = typeof options.chatId === 'number' ? options.chatId < 0 : /^-/.test(options.chatId);
   const rateLimits: RateLimitSpec[] = [{ limit: 1, intervalMs: 1_000 }];
   if (isGroup) rateLimits.push({ limit: 20, intervalMs: 60_000 });
+  // "not more than 30 messages per second or so" per bot (platform-limits T5), across every chat.
+  rateLimits.push({ limit: 30, intervalMs: 1_000, sharedBy: 'bot' });
   return {
     type: 'telegram',
     maxBatchSize: 20,

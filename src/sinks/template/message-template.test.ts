@@ -56,9 +56,10 @@ describe('message templates', () => {
     try {
       checkTemplates({ http: { title: '{{#http}}unclosed' } }, 'destinations.ops.templates');
     } catch (error) {
-      expect((error as ConfigError).issues[0]).toMatch(
-        /^destinations\.ops\.templates\.http\.title: Unclosed section "http"/,
-      );
+      expect((error as ConfigError).issues[0]).toMatchObject({
+        path: 'destinations.ops.templates.http.title',
+        message: expect.stringMatching(/^Unclosed section "http"/),
+      });
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import Mustache from 'mustache';
 import type { EventRecord } from '../../core/event.js';
-import { ConfigError } from '../../resilience/errors.js';
+import { ConfigError, type ConfigIssue } from '../../resilience/errors.js';
 
 /** Templates of one kind of event. */
 export interface MessageTemplate {
@@ -58,20 +58,27 @@ export function templateContext(record: EventRecord, service?: string): Record<s
  * @throws ConfigError
  */
 export function checkTemplates(templates: MessageTemplates, where: string): void {
-  const problems: string[] = [];
+  const problems: ConfigIssue[] = [];
   for (const [kind, template] of Object.entries(templates)) {
     for (const part of ['title', 'body'] as const) {
       const text = template[part];
       if (text === undefined) continue;
-      try {
-        Mustache.parse(text);
-      } catch (error) {
-        problems.push(`${where}.${kind}.${part}: ${(error as Error).message} (check the {{…}} tags)`);
-      }
+      const problem = templateProblem(text);
+      if (problem)
+        problems.push({ path: `${where}.${kind}.${part}`, message: problem, hint: 'check the {{…}} tags' });
     }
   }
-  if (problems.length > 0)
-    throw new ConfigError(`invalid template:\n  - ${problems.join('\n  - ')}`, problems);
+  if (problems.length > 0) throw ConfigError.fromIssues('invalid template', problems);
+}
+
+/** Why mustache cannot parse `text` (an unclosed section, a bad tag), or undefined when it can. */
+export function templateProblem(text: string): string | undefined {
+  try {
+    Mustache.parse(text);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** Renders the template for the record's kind (or `*`), as plain text; undefined parts stay default. */

@@ -7,6 +7,7 @@
  * @module
  */
 import TransportStream from 'winston-transport';
+import { withRequestFields } from '../../core/request-context.js';
 import type { EmitFn } from '../../core/source.js';
 import { winstonToEvent } from './log-event.js';
 
@@ -27,7 +28,10 @@ export class OffpathWinstonTransport extends TransportStream {
 
   override log(info: Record<string, unknown>, callback: () => void): void {
     try {
-      this.#emit(winstonToEvent(info));
+      const event = winstonToEvent(info);
+      // winston calls transports synchronously, inside the request that logged.
+      const fields = withRequestFields(event.fields);
+      this.#emit(fields === event.fields ? event : { ...event, fields });
     } catch {
       // emit never throws; a hostile info object must not break the logger either.
     }

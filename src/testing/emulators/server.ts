@@ -9,6 +9,7 @@ import { type Clock, systemClock, type TimerHandle } from '../../resilience/cloc
 import { assertPositive } from './assert-option.js';
 import { readBody } from './body.js';
 import { FaultController } from './faults.js';
+import { READ_BACK_PATH, readBackBody } from './read-back.js';
 import { pushBounded, queryRecord, type RecordedRequest, type RequestRecord } from './recorder.js';
 
 /** Options every emulator accepts. */
@@ -30,6 +31,24 @@ export interface EmulatorServerOptions {
    * emulator stays bounded. @default 100_000
    */
   readonly maxRecords?: number;
+  /**
+   * Serve `GET /__offpath/received` (what was received, as JSON) and `DELETE` on it (forget it), for
+   * tests that run in another process. @default false
+   */
+  readonly readBack?: boolean;
+  /**
+   * Called once per request when its fate is known: answered, reset, or left hanging (then `status`
+   * is undefined). Read-back requests are not reported. @default none
+   */
+  readonly onRequest?: (record: RecordedRequest) => void;
+}
+
+/** What a platform plugs into the common handle. */
+export interface EmulatorPlatform {
+  resetState(): void;
+  describe(): string[];
+  /** What the platform made of the requests (`messages`, `batches`…), for the read-back endpoint. */
+  readBack(): Readonly<Record<string, unknown>>;
 }
 
 /** A request as the platform handlers see it. */
@@ -99,7 +118,7 @@ export interface EmulatorServer {
    * The part of the handle every emulator shares: `reset()` clears requests and faults, then calls
    * `resetState` for the platform's own windows and messages.
    */
-  handle(platform: { resetState(): void; describe(): string[] }): EmulatorHandle;
+  handle(platform: EmulatorPlatform): EmulatorHandle;
   close(): Promise<void>;
 }
 
@@ -118,6 +137,19 @@ export async function startEmulatorServer(
   const timers = new Set<TimerHandle>();
   let seq = 0;
   let closed = false;
+  let platform: EmulatorPlatform | undefined;
+  const reset = (): void => {
+    received.length = 0;
+    faults.clear();
+    platform?.resetState();
+  };
+  const report = (record: RequestRecord): void => {
+    try {
+      options.onRequest?.(record);
+    } catch {
+      // A failing observer must not change what the emulator answers.
+    }
+  };
 
   const server = createServer((req, res) => {
     // A bug in a platform hook must not become an unhandled rejection in the user's test process.
@@ -133,6 +165,10 @@ export async function startEmulatorServer(
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const read = await readBody(req, maxBodyBytes).catch(() => undefined);
     if (!read || read.aborted || closed) return;
+    if (options.readBack && url.pathname === READ_BACK_PATH) {
+      serveReadBack(req.method ?? 'GET', res);
+      return;
+    }
     const { bytes, tooLarge } = read;
     const record: RequestRecord = {
       seq: ++seq,
@@ -167,10 +203,14 @@ export async function startEmulatorServer(
 
     const fault = faults.decide();
     if (fault.kind !== 'none') record.fault = fault.kind;
-    if (fault.kind === 'hang') return;
+    if (fault.kind === 'hang') {
+      report(record);
+      return;
+    }
     if (fault.kind === 'reset') {
       faults.requestHandled();
       req.socket.resetAndDestroy();
+      report(record);
       return;
     }
     let response: EmulatorResponse;
@@ -186,7 +226,9 @@ export async function startEmulatorServer(
     hooks.answered?.(request, response);
     faults.requestHandled();
     const send = (): void => {
-      if (!closed) write(res, response, record);
+      if (closed) return;
+      write(res, response, record);
+      report(record);
     };
     if (faults.latencyMs > 0) {
       const timer = clock.setTimeout(() => {
@@ -195,6 +237,18 @@ export async function startEmulatorServer(
       }, faults.latencyMs);
       timers.add(timer);
     } else send();
+  }
+
+  function serveReadBack(method: string, res: ServerResponse): void {
+    if (method === 'GET') {
+      const body = JSON.stringify(readBackBody(received, platform?.readBack() ?? {}));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    } else if (method === 'DELETE') {
+      reset();
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(405, { allow: 'GET, DELETE' }).end();
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -224,19 +278,17 @@ export async function startEmulatorServer(
     faults,
     clock,
     maxRecords,
-    handle: (platform) => ({
-      url,
-      port: address.port,
-      received,
-      faults,
-      reset: () => {
-        received.length = 0;
-        faults.clear();
-        platform.resetState();
-      },
-      close,
-      describe: () => platform.describe(),
-    }),
+    handle: (plugged) => {
+      platform = plugged;
+      const describe = (): string[] =>
+        options.readBack
+          ? [
+              ...plugged.describe(),
+              `  GET  ${url}${READ_BACK_PATH}   (what was received, as JSON; DELETE forgets it)`,
+            ]
+          : plugged.describe();
+      return { url, port: address.port, received, faults, reset, close, describe };
+    },
     close,
   };
 }

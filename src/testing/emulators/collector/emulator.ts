@@ -136,6 +136,7 @@ export async function startCollectorEmulator(
         `  GET  ${server.url}${probePath}   (probe)`,
         ...(options.auth ? [`  requires header ${authHeader}: ${options.auth.value}`] : []),
       ],
+      readBack: () => ({ batches: [...batches] }),
     }),
     batches: () => [...batches],
     items: () => batches.filter((b) => !b.duplicate).flatMap((b) => b.items),

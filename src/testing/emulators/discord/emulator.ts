@@ -220,6 +220,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
         state().messages.length = 0;
       },
       describe,
+      readBack: () => ({ messages: [...state().messages] }),
     }),
     options: resolved,
     createWebhook: (o) => state().create(server.url, o),

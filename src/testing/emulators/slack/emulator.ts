@@ -201,6 +201,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         );
         return lines;
       },
+      readBack: () => ({ messages: [...messages] }),
     }),
     options: resolved,
     createWebhook: create,

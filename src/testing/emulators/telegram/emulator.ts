@@ -152,6 +152,7 @@ export async function startTelegramEmulator(
         store.messages.length = 0;
       },
       describe,
+      readBack: () => ({ messages: [...store.messages] }),
     }),
     options: resolved,
     createBot: () => botInfo(store.createBot()),

@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { connectForTest, eventually } from '../../../test/helpers/coordination.js';
+import { RedisProxy, requireRedis, testPrefix } from '../../../test/helpers/redis.js';
+import { type StreamEntry, StreamQueue } from './stream-queue.js';
+
+let prefix: string;
+
+beforeEach(async () => {
+  prefix = testPrefix(await requireRedis());
+});
+
+async function replica(consumer: string, options: { maxLength?: number; url?: string } = {}) {
+  const connection = await connectForTest(prefix, options.url);
+  return {
+    connection,
+    queue: new StreamQueue(connection, {
+      consumer,
+      ...(options.maxLength ? { maxLength: options.maxLength } : {}),
+    }),
+  };
+}
+
+function value<T>(r: { ok: true; value: T } | { ok: false }): T {
+  if (!r.ok) throw new Error('Redis did not answer');
+  return r.value;
+}
+
+describe('StreamQueue', () => {
+  it('delivers at least once: entries a crashed consumer held are claimed by another and none is lost', async () => {
+    const ingest = await replica('ingest');
+    const a = await replica('a');
+    const b = await replica('b');
+    const payloads = Array.from({ length: 100 }, (_, i) => JSON.stringify({ n: i }));
+    const appended = value(await ingest.queue.append(payloads));
+    expect('ids' in appended && appended.ids).toHaveLength(100);
+
+    // `a` takes 30 and dies before acknowledging any of them.
+    const taken = value(await a.queue.read(30));
+    expect(taken).toHaveLength(30);
+    await a.connection.close();
+
+    const seen: StreamEntry[] = [];
+    for (let batch = value(await b.queue.read(50)); batch.length > 0; batch = value(await b.queue.read(50))) {
+      seen.push(...batch);
+      value(await b.queue.ack(batch.map((e) => e.id)));
+    }
+    expect(seen).toHaveLength(70);
+    // Not idle long enough yet: nobody takes another consumer's entries early.
+    expect(value(await b.queue.claimStale(60_000))).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const claimed = value(await b.queue.claimStale(100));
+    expect(claimed.map((e) => e.id)).toEqual(taken.map((e) => e.id));
+    value(await b.queue.ack(claimed.map((e) => e.id)));
+    seen.push(...claimed);
+
+    expect(new Set(seen.map((e) => e.payload))).toEqual(new Set(payloads));
+    expect(value(await b.queue.depth())).toEqual({ length: 0, pending: 0 });
+  });
+
+  it('refuses to grow past maxLength, so a stalled group cannot fill Redis', async () => {
+    const { queue } = await replica('x', { maxLength: 5 });
+    expect(value(await queue.append(['1', '2', '3']))).toMatchObject({ ids: expect.any(Array) });
+    expect(value(await queue.append(['4', '5', '6']))).toEqual({ full: true });
+    expect(value(await queue.depth()).length).toBe(3);
+  });
+
+  it('answers ok:false at once while Redis is unreachable (the caller keeps its local spool)', async () => {
+    const proxy = await RedisProxy.start();
+    const { connection, queue } = await replica('y', { url: proxy.url });
+    proxy.cut();
+    await eventually(() => !connection.up);
+    const started = Date.now();
+    expect((await queue.append(['a'])).ok).toBe(false);
+    expect((await queue.read(1)).ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(100);
+    proxy.restore();
+    await eventually(() => connection.up, 5_000);
+    expect(value(await queue.append(['a']))).toMatchObject({ ids: [expect.any(String)] });
+  });
+});

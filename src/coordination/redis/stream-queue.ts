@@ -1,0 +1,169 @@
+/**
+ * A work queue on a Redis Stream with one consumer group, for several relay replicas: ingest appends
+ * (`XADD`), each replica reads new entries as a named consumer (`XREADGROUP … >`), acknowledges and
+ * deletes what it delivered (`XACK` + `XDEL`, so the stream holds only unfinished work), and claims
+ * the entries a crashed replica left pending (`XAUTOCLAIM` after `minIdleMs`). Delivery is at least
+ * once: an entry is removed only after its consumer acknowledged it.
+ * @module
+ */
+import type { RedisConnection, RunResult } from './connection.js';
+
+/** Options of {@link StreamQueue}. */
+export interface StreamQueueOptions {
+  /** The stream's name under the connection's prefix. @default 'relay' */
+  readonly stream?: string;
+  /** The consumer group every replica joins. @default 'offpath' */
+  readonly group?: string;
+  /** This replica's consumer name; unique per process. */
+  readonly consumer: string;
+  /** Most entries the stream may hold; {@link append} refuses beyond it. @default 100_000 */
+  readonly maxLength?: number;
+}
+
+/** One queued entry. */
+export interface StreamEntry {
+  /** The stream id (`<ms>-<seq>`). */
+  readonly id: string;
+  /** What was appended. */
+  readonly payload: string;
+}
+
+/** What {@link StreamQueue.append} answered: the ids, or `full` when the stream is at `maxLength`. */
+export type AppendOutcome = { readonly ids: readonly string[] } | { readonly full: true };
+
+type RawEntries = Array<[id: string, fields: string[] | null]>;
+
+export class StreamQueue {
+  readonly #connection: RedisConnection;
+  readonly #key: string;
+  readonly #group: string;
+  readonly #consumer: string;
+  readonly #maxLength: number;
+  #groupReady = false;
+
+  constructor(connection: RedisConnection, options: StreamQueueOptions) {
+    this.#connection = connection;
+    this.#key = `${connection.prefix}q:${options.stream ?? 'relay'}`;
+    this.#group = options.group ?? 'offpath';
+    this.#consumer = options.consumer;
+    this.#maxLength = options.maxLength ?? 100_000;
+  }
+
+  /** The stream's Redis key. */
+  get key(): string {
+    return this.#key;
+  }
+
+  /** Appends payloads in one round trip, in order; refuses them all when the stream is full. */
+  async append(payloads: readonly string[]): Promise<RunResult<AppendOutcome>> {
+    if (payloads.length === 0) return { ok: true, value: { ids: [] } };
+    return this.#connection.run(async (c) => {
+      const length = await c.xlen(this.#key);
+      if (length + payloads.length > this.#maxLength) return { full: true } as const;
+      const pipeline = c.pipeline();
+      for (const payload of payloads) pipeline.xadd(this.#key, '*', 'p', payload);
+      const results = (await pipeline.exec()) ?? [];
+      const ids: string[] = [];
+      for (const [error, id] of results) {
+        if (error) throw error;
+        ids.push(String(id));
+      }
+      return { ids };
+    });
+  }
+
+  /**
+   * Up to `count` entries no consumer has been given yet, now this consumer's to deliver. Waits up to
+   * `blockMs` when there are none (keep it under the connection's command timeout).
+   */
+  async read(count: number, blockMs = 0): Promise<RunResult<StreamEntry[]>> {
+    return this.#withGroup(async (c) => {
+      const args: (string | number)[] = ['GROUP', this.#group, this.#consumer, 'COUNT', count];
+      if (blockMs > 0) args.push('BLOCK', blockMs);
+      const reply = (await c.call('XREADGROUP', ...args, 'STREAMS', this.#key, '>')) as Array<
+        [string, RawEntries]
+      > | null;
+      return entries(reply?.[0]?.[1] ?? []);
+    });
+  }
+
+  /** Entries pending for more than `minIdleMs` under any consumer (one that crashed), moved to this one. */
+  async claimStale(minIdleMs: number, count = 100): Promise<RunResult<StreamEntry[]>> {
+    return this.#withGroup(async (c) => {
+      const reply = (await c.xautoclaim(
+        this.#key,
+        this.#group,
+        this.#consumer,
+        minIdleMs,
+        '0-0',
+        'COUNT',
+        count,
+      )) as [string, RawEntries, string[]?];
+      return entries(reply[1]);
+    });
+  }
+
+  /** Acknowledges delivered entries and removes them from the stream. */
+  async ack(ids: readonly string[]): Promise<RunResult<number>> {
+    if (ids.length === 0) return { ok: true, value: 0 };
+    return this.#connection.run(async (c) => {
+      const results =
+        (await c
+          .multi()
+          .xack(this.#key, this.#group, ...ids)
+          .xdel(this.#key, ...ids)
+          .exec()) ?? [];
+      const [ackError, acked] = results[0] ?? [];
+      if (ackError) throw ackError;
+      return Number(acked);
+    });
+  }
+
+  /** Entries in the stream (waiting or pending) and how many of them are pending (given, not acknowledged). */
+  async depth(): Promise<RunResult<{ readonly length: number; readonly pending: number }>> {
+    return this.#withGroup(async (c) => {
+      const [length, summary] = await Promise.all([
+        c.xlen(this.#key),
+        c.xpending(this.#key, this.#group) as Promise<[number, ...unknown[]]>,
+      ]);
+      return { length, pending: Number(summary[0] ?? 0) };
+    });
+  }
+
+  /** Runs `fn` once the group exists; creates it again if Redis lost it (a restart without persistence). */
+  #withGroup<T>(fn: (client: RedisConnection['client']) => Promise<T>): Promise<RunResult<T>> {
+    return this.#connection.run(async (c) => {
+      await this.#ensureGroup();
+      try {
+        return await fn(c);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.startsWith('NOGROUP'))) throw error;
+        this.#groupReady = false;
+        await this.#ensureGroup();
+        return fn(c);
+      }
+    });
+  }
+
+  /** Creates the stream and the group (from the first entry, so nothing appended earlier is skipped). */
+  async #ensureGroup(): Promise<void> {
+    if (this.#groupReady) return;
+    try {
+      await this.#connection.client.xgroup('CREATE', this.#key, this.#group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+    this.#groupReady = true;
+  }
+}
+
+function entries(raw: RawEntries): StreamEntry[] {
+  const out: StreamEntry[] = [];
+  for (const [id, fields] of raw) {
+    // An entry deleted while pending comes back with no fields: it was delivered already.
+    if (!fields) continue;
+    const at = fields.indexOf('p');
+    out.push({ id, payload: at >= 0 ? (fields[at + 1] ?? '') : '' });
+  }
+  return out;
+}
