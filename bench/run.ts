@@ -13,6 +13,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['spool', () => import('./spool.js')],
   ['selfmon', () => import('./selfmon.js')],
   ['storm', () => import('./storm.js')],
+  ['faults', () => import('./faults.js')],
   ['coordination', () => import('./coordination.js')],
   ['serve', () => import('./serve.js')],
   ['gateway', () => import('./gateway.js')],

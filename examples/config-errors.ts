@@ -20,7 +20,7 @@ try {
   for (const issue of error.issues) console.log(formatConfigIssue(issue));
   // destinations[0].minLevl: unknown setting (did you mean "minLevel"?)
   // destinations[1].batch.maxSize: expected a positive integer, got "ten"
-  // destinations[1].retry: expected one of defaults, aggressive, noRetry, or an object, got "fast"
+  // destinations[1].retry: expected one of defaults, aggressive, noRetry, persistent, or an object, got "fast"
   // routes[0].urls[0]: is not a valid regular expression (Unterminated group)
   console.log(JSON.stringify(error.issues[0]));
 }

@@ -74,9 +74,9 @@ export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-des
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
 export type { CircuitStateName, OffpathEvents, RefuseReason } from './pipeline/events.js';
-export type { OverflowPolicy } from './pipeline/lane.js';
 export type { DeadLetterReason, DropReason, LedgerSnapshot } from './pipeline/ledger.js';
 export { reconciles } from './pipeline/ledger.js';
+export type { OverflowPolicy } from './pipeline/overflow.js';
 export type { SelfStats } from './pipeline/self-monitor.js';
 export type { RedactionOptions, Redactor } from './redact/redactor.js';
 export { createRedactor } from './redact/redactor.js';
@@ -101,7 +101,6 @@ export {
   isOffpathError,
   NetworkError,
   OffpathError,
-  QueueFullError,
   RateLimitedError,
   ServerError,
   SinkFailedError,

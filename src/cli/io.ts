@@ -20,3 +20,9 @@ export function ok(stdout: string): CommandResult {
 export function fail(stderr: string, exitCode = 1, stdout = ''): CommandResult {
   return { stdout, stderr, exitCode };
 }
+
+/** Output channels, injectable for tests. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}

@@ -17,17 +17,11 @@ import { sendCommand } from './commands/send.js';
 import { spoolStatsCommand } from './commands/spool.js';
 import { formatRequestLine } from './emulate-log.js';
 import { EXIT } from './exit-codes.js';
-import type { CommandResult } from './io.js';
+import type { CliIo, CommandResult } from './io.js';
 import { oneOf, wholeNumber } from './option-parsers.js';
 import { DEFAULT_CLI_SPOOL } from './spool-options.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-/** Output channels, injectable for tests. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
 
 /**
  * Builds the program; `exit` receives the exit code of the command that ran. Usage errors (unknown
@@ -275,7 +269,7 @@ function withFilters(command: Command): Command {
     .option('--since <when>', 'only entries since a duration ago (30m, 2h, 7d) or a date (2026-11-20)')
     .option(
       '--reason <reason>',
-      'only this reason (records: overflow, shutdown, breaker-open, durable, replay; dead letters: rejected, destination_gone, retries_exhausted, format_failed)',
+      'only this reason (records: overflow, shutdown, breaker-open, durable, replay; dead letters: rejected, destination_gone, retries_exhausted, format_failed, circuit_open)',
     );
 }
 

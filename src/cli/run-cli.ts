@@ -5,7 +5,8 @@
  * @module
  */
 import { exitFor } from './exit-codes.js';
-import { buildProgram, type CliIo } from './program.js';
+import type { CliIo } from './io.js';
+import { buildProgram } from './program.js';
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text),

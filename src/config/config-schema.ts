@@ -85,6 +85,8 @@ export const configSchema = z
     service: z.string().max(80).optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
     routes: z.array(routeSchema).optional(),
+    /** `critical` events reach every enabled destination whatever the routes say (default true). */
+    criticalBypass: z.boolean().optional(),
     limits: z
       .object({
         /** Preallocated at start (two slots per event), hence the ceiling. */
@@ -143,6 +145,13 @@ export const configSchema = z
           code: 'custom',
           path: ['destinations', i, 'fallback'],
           message: `no destination named "${d.fallback}"`,
+        });
+      }
+      if (d.fallbackOn !== undefined && d.fallback === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'fallbackOn'],
+          message: 'needs a fallback: name the destination that receives the records',
         });
       }
       if (d.queue?.overflow === 'spool' && !config.spool) {

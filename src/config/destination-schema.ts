@@ -65,17 +65,23 @@ export const commonDestinationShape = {
     .strict()
     .optional(),
   batch: z
-    .object({ maxSize: positiveInt.optional(), maxDelayMs: nonNegative.optional() })
+    .object({
+      maxSize: positiveInt.optional(),
+      maxBytes: positiveInt.optional(),
+      maxDelayMs: nonNegative.optional(),
+    })
     .strict()
     .optional(),
   retry: presetOr(
-    ['defaults', 'aggressive', 'noRetry'],
+    ['defaults', 'aggressive', 'noRetry', 'persistent'],
     z
       .object({
+        maxAttempts: positiveInt.optional(),
         initialDelayMs: nonNegative.optional(),
         maxDelayMs: nonNegative.optional(),
         multiplier: z.number().min(1).optional(),
-        jitter: z.enum(['none', 'full', 'decorrelated']).optional(),
+        jitter: z.union([z.enum(['none', 'full', 'decorrelated']), z.number().min(0).max(1)]).optional(),
+        retryableStatusCodes: z.array(z.number().int().min(100).max(599)).optional(),
       })
       .strict(),
   ).optional(),
@@ -86,13 +92,26 @@ export const commonDestinationShape = {
         failureThreshold: positiveInt.optional(),
         recoveryTimeoutMs: positiveInt.optional(),
         halfOpenSuccessThreshold: positiveInt.optional(),
+        recoveryMultiplier: z.number().min(1).optional(),
+        maxRecoveryTimeoutMs: positiveInt.optional(),
       })
       .strict(),
   ).optional(),
+  /** Retries allowed per first attempt; keeps a dead destination from turning into a retry storm. */
+  retryBudget: z
+    .object({
+      ratio: z.number().min(0).optional(),
+      windowMs: positiveInt.optional(),
+      minRetriesPerWindow: z.number().int().min(0).optional(),
+    })
+    .strict()
+    .optional(),
   rateLimits: z.array(z.object({ limit: positiveInt, intervalMs: positiveInt }).strict()).optional(),
   sendTimeoutMs: positiveInt.optional(),
   maxEventAgeMs: positiveInt.optional(),
   fallback: z.string().optional(),
+  /** When the fallback receives records: when the circuit opens, when they are dead-lettered, or both. */
+  fallbackOn: z.enum(['both', 'circuit-open', 'dead-letter']).optional(),
   /** Cooldowns per fingerprint and storm digests; `false` sends every event as it comes. */
   noise: z
     .union([
@@ -177,6 +196,8 @@ const http = z
     /** `offpath` posts events an offpath relay's `/v1/events` takes. @default 'json' */
     format: z.enum(['json', 'ndjson', 'offpath']).optional(),
     gzip: z.boolean().optional(),
+    /** Requests in flight at once; above 1, batches can arrive out of order. */
+    concurrency: z.number().int().min(1).max(64).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     /**
      * How `offpath check --probe` checks the collector without posting events: `method` (`GET` or

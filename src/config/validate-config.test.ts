@@ -57,10 +57,10 @@ describe('validateConfig', () => {
 
   it('lists the choices of enum-like fields, and the one probably meant', () => {
     expect(withDestination({ retry: 'fast' })).toEqual([
-      'destinations[0].retry: expected one of defaults, aggressive, noRetry, or an object, got "fast"',
+      'destinations[0].retry: expected one of defaults, aggressive, noRetry, persistent, or an object, got "fast"',
     ]);
     expect(withDestination({ retry: 'agressive' })).toEqual([
-      'destinations[0].retry: expected one of defaults, aggressive, noRetry, or an object, got "agressive" (did you mean "aggressive"?)',
+      'destinations[0].retry: expected one of defaults, aggressive, noRetry, persistent, or an object, got "agressive" (did you mean "aggressive"?)',
     ]);
     expect(problems({ destinations: [{ name: 'x', type: 'discrod' }] })).toEqual([
       'destinations[0].type: expected one of discord, telegram, slack, http, console, file, memory, custom, got "discrod" (did you mean "discord"?)',

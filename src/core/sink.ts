@@ -104,12 +104,24 @@ export interface Sink<P = unknown> {
    * `ctx.signal` and should not throw. A sink without it is reported as `skipped`.
    */
   probe?(ctx: SendContext): Promise<ProbeOutcome>;
+  /**
+   * A cheap request that posts nothing, sent as the circuit breaker's recovery probe instead of a
+   * batch, so probing an outage costs no payload and no batch an attempt. `ok` means the destination
+   * answers again. Must honour `ctx.signal` and should not throw. Without it the probe is the next
+   * batch (which is not counted as one of its attempts either).
+   */
+  ping?(ctx: SendContext): Promise<SendResult>;
   /** Releases connections. */
   close?(): Promise<void>;
   /** The platform's published limits, used for proactive pacing. */
   readonly rateLimits?: readonly RateLimitSpec[];
   /** Most records that make sense in one batch (Discord: 10 embeds). */
   readonly maxBatchSize?: number;
-  /** Sends that may be in flight at once. @default 1 */
+  /** Most bytes of records (the pipeline's estimate) in one batch. @default unlimited */
+  readonly maxBatchBytes?: number;
+  /**
+   * Sends that may be in flight at once. Above 1, messages can arrive out of order (a failed one is
+   * retried after its own backoff while later ones go). @default 1
+   */
   readonly concurrency?: number;
 }

@@ -7,19 +7,68 @@
 import type { ValidConfig } from '../config/config-schema.js';
 import type { EventRecord } from '../core/event.js';
 import type { Sink } from '../core/sink.js';
-import type { NoiseSettings } from '../pipeline/noise-control.js';
+import type { NoiseFactory } from '../pipeline/lane-policies.js';
+import { NoiseControl } from '../pipeline/noise-control.js';
 import type { LaneSpec } from '../pipeline/pipeline.js';
-import { CircuitBreaker, circuitBreakerPresets } from '../resilience/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  circuitBreakerPresets,
+} from '../resilience/circuit-breaker.js';
 import type { Clock } from '../resilience/clock.js';
+import { ConfigError } from '../resilience/errors.js';
 import { RateLimiter } from '../resilience/rate-limiter.js';
 import { RetryBudget } from '../resilience/retry-budget.js';
-import { RetryPolicy, retryPresets } from '../resilience/retry-policy.js';
-import { CHAT_NOISE_DEFAULTS, CHAT_TYPES, LANE_DEFAULTS } from './defaults.js';
+import { RetryPolicy, type RetryPolicyOptions, retryPresets } from '../resilience/retry-policy.js';
+import { withoutUndefined } from '../resilience/validate.js';
+import {
+  BREAKER_SCHEDULE,
+  CHAT_NOISE_DEFAULTS,
+  CHAT_TYPES,
+  LANE_DEFAULTS,
+  RETRY_BUDGET,
+} from './defaults.js';
 
 /** One validated destination. */
 export type DestinationConfig = ValidConfig['destinations'][number];
 
-/** Builds the lane spec of a destination around an already built sink. */
+/** A lane spec with the concrete primitives the instance also reads (breaker changes, pauses). */
+export interface BuiltLaneSpec extends LaneSpec {
+  readonly breaker: CircuitBreaker;
+  readonly limiter: RateLimiter;
+}
+
+/** A destination's retries: a preset by name, or the given fields over the destination default. */
+export function destinationRetry(destination: DestinationConfig): RetryPolicyOptions {
+  const given = destination.retry;
+  if (typeof given === 'string') return retryPresets[given];
+  return { ...retryPresets[LANE_DEFAULTS.retry], ...given };
+}
+
+/**
+ * A destination's circuit breaker: the thresholds of its preset (or of `defaults`), the destination
+ * probe schedule, and whatever the object form sets.
+ */
+export function destinationBreaker(destination: DestinationConfig): CircuitBreakerOptions {
+  const given = destination.breaker;
+  const preset = circuitBreakerPresets[typeof given === 'string' ? given : 'defaults'];
+  const fields = typeof given === 'object' ? given : {};
+  const recoveryTimeoutMs = fields.recoveryTimeoutMs ?? BREAKER_SCHEDULE.recoveryTimeoutMs;
+  return {
+    failureThreshold: fields.failureThreshold ?? preset.failureThreshold,
+    halfOpenSuccessThreshold: fields.halfOpenSuccessThreshold ?? preset.halfOpenSuccessThreshold,
+    recoveryTimeoutMs,
+    recoveryMultiplier: fields.recoveryMultiplier ?? BREAKER_SCHEDULE.recoveryMultiplier,
+    maxRecoveryTimeoutMs:
+      fields.maxRecoveryTimeoutMs ?? Math.max(BREAKER_SCHEDULE.maxRecoveryTimeoutMs, recoveryTimeoutMs),
+  };
+}
+
+/**
+ * Builds the lane spec of a destination around an already built sink.
+ * @throws ConfigError when the primitives refuse a combination the schema cannot see (for example a
+ * `breaker.maxRecoveryTimeoutMs` below its `recoveryTimeoutMs`).
+ */
 export function buildLaneSpec(
   destination: DestinationConfig,
   sink: Sink,
@@ -29,52 +78,72 @@ export function buildLaneSpec(
     prepare: (record: EventRecord) => EventRecord;
     retryAfterCapMs: number;
   },
-): LaneSpec {
+): BuiltLaneSpec {
+  try {
+    return build(destination, sink, context);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw ConfigError.fromIssues(
+      'invalid offpath config',
+      [{ path: `destinations.${destination.name}`, message: error.message }],
+      { cause: error },
+    );
+  }
+}
+
+function build(
+  destination: DestinationConfig,
+  sink: Sink,
+  context: Parameters<typeof buildLaneSpec>[2],
+): BuiltLaneSpec {
   const { clock, random } = context;
-  const retryOptions =
-    typeof destination.retry === 'string'
-      ? retryPresets[destination.retry]
-      : { ...retryPresets.defaults, ...destination.retry };
-  const breakerOptions =
-    typeof destination.breaker === 'string'
-      ? circuitBreakerPresets[destination.breaker]
-      : { ...circuitBreakerPresets.defaults, ...destination.breaker };
   const limits = destination.rateLimits ?? sink.rateLimits ?? [];
   return {
-    noise: resolveNoise(destination),
+    noise: resolveNoise(destination, clock),
     name: destination.name,
     sink,
     prepare: context.prepare,
     fallback: destination.fallback,
+    fallbackOn: destination.fallbackOn,
+    minLevel: destination.minLevel,
     maxQueueItems: destination.queue?.maxItems ?? LANE_DEFAULTS.maxQueueItems,
     maxQueueBytes: destination.queue?.maxBytes ?? LANE_DEFAULTS.maxQueueBytes,
     overflow: destination.queue?.overflow ?? LANE_DEFAULTS.overflow,
     maxBatchSize: destination.batch?.maxSize ?? sink.maxBatchSize ?? LANE_DEFAULTS.maxBatchSize,
+    maxBatchBytes: destination.batch?.maxBytes ?? sink.maxBatchBytes ?? Number.POSITIVE_INFINITY,
     maxBatchDelayMs: destination.batch?.maxDelayMs ?? LANE_DEFAULTS.maxBatchDelayMs,
+    concurrency: Math.max(1, Math.floor(sink.concurrency ?? 1)),
     sendTimeoutMs: destination.sendTimeoutMs ?? LANE_DEFAULTS.sendTimeoutMs,
     maxEventAgeMs: destination.maxEventAgeMs ?? LANE_DEFAULTS.maxEventAgeMs,
     retryAfterCapMs: context.retryAfterCapMs,
     defaultRateLimitWaitMs: LANE_DEFAULTS.defaultRateLimitWaitMs,
-    retry: new RetryPolicy({ ...retryOptions, random, clock }),
-    budget: new RetryBudget({ clock }),
-    breaker: new CircuitBreaker({ ...breakerOptions, clock, random }),
+    retry: new RetryPolicy({ ...destinationRetry(destination), random, clock }),
+    retryBudget: new RetryBudget({
+      ...RETRY_BUDGET,
+      ...withoutUndefined(destination.retryBudget ?? {}),
+      clock,
+    }),
+    breaker: new CircuitBreaker({ ...destinationBreaker(destination), clock, random }),
+    // Several requests can be in flight: count each from its answer, which is exact for any number.
     limiter: new RateLimiter({
       limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
       clock,
+      countFromAnswers: true,
     }),
   };
 }
 
 /** Chat destinations get cooldowns and storm digests unless told otherwise; others get them on request. */
-function resolveNoise(destination: DestinationConfig): NoiseSettings | undefined {
+function resolveNoise(destination: DestinationConfig, clock: Clock): NoiseFactory | undefined {
   const given = destination.noise;
   if (given === false || (given === undefined && !CHAT_TYPES.has(destination.type))) return undefined;
   const storm = given?.storm;
   const bypass = given?.bypassLevel ?? CHAT_NOISE_DEFAULTS.bypassLevel;
-  return {
+  const settings = {
     cooldownMs: given?.cooldownMs ?? CHAT_NOISE_DEFAULTS.cooldownMs,
     bypassLevel: bypass === 'none' ? undefined : bypass,
     storm: storm === false ? undefined : { ...CHAT_NOISE_DEFAULTS.storm, ...storm },
     maxFingerprints: CHAT_NOISE_DEFAULTS.maxFingerprints,
   };
+  return (handOver, nextId) => new NoiseControl(settings, clock, handOver, nextId);
 }

@@ -12,7 +12,7 @@ import { httpSink } from '../sinks/http/http-sink.js';
 import { memorySink } from '../sinks/memory-sink.js';
 import { slackSink } from '../sinks/slack/slack-sink.js';
 import { telegramSink } from '../sinks/telegram/telegram-sink.js';
-import type { DestinationConfig } from './build-lane.js';
+import { type DestinationConfig, destinationRetry } from './build-lane.js';
 
 /** Shared context for sink construction. */
 export interface SinkContext {
@@ -22,6 +22,7 @@ export interface SinkContext {
 
 /** The sink for a destination config. */
 export function buildSink(destination: DestinationConfig, context: SinkContext): Sink {
+  const { retryableStatusCodes } = destinationRetry(destination);
   switch (destination.type) {
     case 'custom':
       return destination.sink as Sink;
@@ -47,6 +48,8 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         gzip: destination.gzip,
         headers: destination.headers,
         probe: destination.probe,
+        concurrency: destination.concurrency,
+        retryableStatusCodes,
         clock: context.clock,
       });
     case 'discord':
@@ -56,6 +59,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         username: destination.username,
         avatarUrl: destination.avatarUrl,
         threadId: destination.threadId,
+        retryableStatusCodes,
         service: context.service,
         clock: context.clock,
       });
@@ -67,6 +71,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         apiUrl: destination.apiUrl,
         messageThreadId: destination.messageThreadId,
         disableNotification: destination.disableNotification,
+        retryableStatusCodes,
         service: context.service,
         clock: context.clock,
       });
@@ -76,6 +81,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         service: context.service,
         clock: context.clock,
         templates: destination.templates,
+        retryableStatusCodes,
       });
   }
 }

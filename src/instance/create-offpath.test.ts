@@ -108,7 +108,8 @@ describe('createOffpath', () => {
         .split('\n')
         .map((l) => JSON.parse(l).message),
     );
-    expect(lines).toEqual(Array.from({ length: 25 }, (_, i) => `event ${i}`));
+    // Several requests in flight: every event once, whatever order the batches arrived in.
+    expect(lines.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `event ${i}`).sort());
     expect(
       server.received.every(
         (r) =>
@@ -150,7 +151,8 @@ describe('createOffpath', () => {
     await waitFor(() => healthy.received.length === 20, 5_000, 'healthy deliveries');
     expect(Date.now() - start).toBeLessThan(3_000);
     expect(Math.max(...latencies)).toBeLessThan(500);
-    expect(blackHole.received.length).toBe(1);
+    // It holds no more than its requests in flight (4 by default), however long it stays silent.
+    expect(blackHole.received.length).toBe(4);
     const closing = await offpath.close({ timeoutMs: 200 });
     expect(closing).toEqual({ complete: false, pending: 0, cutOff: 20 });
     expect(offpath.stats().destinations['dead']).toMatchObject({ accepted: 20, droppedBy: { shutdown: 20 } });

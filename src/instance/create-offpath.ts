@@ -9,10 +9,9 @@ import { validateConfig } from '../config/validate-config.js';
 import type { OffpathEvent } from '../core/event.js';
 import { normalizeEventWithSize } from '../core/normalize/normalize-event.js';
 import type { EmitFn, Source } from '../core/source.js';
-import type { DestinationHealth } from '../pipeline/destination-health.js';
 import type { OffpathEvents } from '../pipeline/events.js';
 import type { LedgerSnapshot } from '../pipeline/ledger.js';
-import { type LaneSpec, Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineStats } from '../pipeline/pipeline.js';
 import { compileRouter } from '../pipeline/router.js';
 import type { SelfStats } from '../pipeline/self-monitor.js';
 import { createRedactor } from '../redact/redactor.js';
@@ -22,7 +21,7 @@ import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
 import type { SpoolStats } from '../spool/spool-options.js';
 import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
-import { buildLaneSpec } from './build-lane.js';
+import { type BuiltLaneSpec, buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
 import {
   type DeadLetter,
@@ -36,7 +35,9 @@ import { installExitHooks } from './exit-hooks.js';
 import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
 import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
-import { watchHealth } from './watch-health.js';
+import { type OffpathHealth, watchHealth } from './watch-health.js';
+
+export type { OffpathHealth } from './watch-health.js';
 
 /** Events that services built on an instance (the gateway) publish on its stream. */
 export type ServiceEventName = 'stream-inactivity' | 'rate-limited';
@@ -90,13 +91,6 @@ export interface OffpathStats extends Omit<PipelineStats, 'destinations'> {
   readonly self: SelfStats;
   /** The durable spool, when one is configured. */
   readonly spool?: SpoolStats;
-}
-
-/** What `health()` reports. */
-export interface OffpathHealth {
-  /** `healthy` when every destination is; `unhealthy` when none can deliver; else `degraded`. */
-  readonly state: 'healthy' | 'degraded' | 'unhealthy';
-  readonly destinations: Readonly<Record<string, DestinationHealth>>;
 }
 
 /** An offpath instance. */
@@ -187,7 +181,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
 
   // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
-  const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): LaneSpec => {
+  const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
     const spec = buildLaneSpec(d, buildSink(d, { clock, service }), {
       clock,
       random,
@@ -200,7 +194,10 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   /** The live destinations, by name; a reload changes it. */
   const specs = new Map(enabled(valid).map((d) => [d.name, specOf(d, valid.service)]));
   const lanes = [...specs.values()];
-  const route = compileRouter(valid.routes, enabled(valid), random);
+  const route = compileRouter(valid.routes, enabled(valid), {
+    random,
+    criticalBypass: valid.criticalBypass,
+  });
   let current = valid;
 
   const spool = valid.spool
@@ -220,6 +217,10 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const acceptor = spool?.journal ? new SyncAcceptor(spool.journal, base) : undefined;
   const stages = acceptor ?? base;
 
+  // In strict durable mode a record arrives redacted already: the acceptor's prepare step knows it.
+  const withStages = (spec: BuiltLaneSpec): BuiltLaneSpec =>
+    acceptor ? { ...spec, prepare: stages.prepare } : spec;
+
   const intakeCapacity = valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity;
   const pipeline = new Pipeline({
     clock,
@@ -228,7 +229,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
     normalize: stages.normalize,
     route: stages.route,
-    lanes: acceptor ? lanes.map((spec) => ({ ...spec, prepare: stages.prepare })) : lanes,
+    lanes: lanes.map(withStages),
     events,
     spool: spool?.spool,
     journal: acceptor,
@@ -240,7 +241,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     shedBelowLevel: valid.limits?.shedBelowLevel,
   });
   const health = watchHealth(pipeline, specs, events, clock);
-  const announceCircuit = (spec: LaneSpec): void => {
+  const announceCircuit = (spec: BuiltLaneSpec): void => {
     spec.breaker.subscribe((change) => {
       if (events.hasListeners('circuit-state')) {
         events.emit('circuit-state', {
@@ -296,7 +297,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
           state: lane.state,
           circuit: spec.breaker.state,
           queueDepth: lane.queueDepth,
-          memoryBytes: lane.bytes,
+          memoryBytes: lane.ledger.bytes,
         };
       }
       const stats = { ...base, destinations, self: pipeline.selfStats() };
@@ -359,10 +360,16 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         if (specs.has(d.name)) continue;
         const spec = specOf(d, next.service);
         specs.set(d.name, spec);
-        pipeline.addLane(spec);
+        pipeline.addLane(withStages(spec));
         announceCircuit(spec);
       }
-      pipeline.setRoute(compileRouter(next.routes, enabled(next), random));
+      const nextRoute = compileRouter(next.routes, enabled(next), {
+        random,
+        criticalBypass: next.criticalBypass,
+      });
+      // In strict durable mode routing is decided at the door, by the acceptor.
+      if (acceptor) acceptor.setRoute(nextRoute);
+      else pipeline.setRoute(nextRoute);
       current = next;
       const timeoutMs = options?.timeoutMs ?? next.closeTimeoutMs ?? INSTANCE_DEFAULTS.closeTimeoutMs;
       const timer = clock.setTimeout(() => controller.abort(), timeoutMs);

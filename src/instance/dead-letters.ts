@@ -11,7 +11,7 @@ export interface DeadLetterFilter {
   readonly destination?: string;
   /** Epoch ms: only letters stored at or after it. */
   readonly since?: number;
-  /** A dead-letter reason such as `rejected`, `destination_gone`, `retries_exhausted` or `format_failed`. */
+  /** A dead-letter reason: `rejected`, `destination_gone`, `retries_exhausted`, `format_failed` or `circuit_open`. */
   readonly reason?: string;
   /** Only these letters (ids as listed by {@link Offpath.deadLetters}). */
   readonly ids?: readonly number[];

@@ -56,7 +56,7 @@ function respond(fault: Fault, clock: ManualClock): SendResult | Promise<SendRes
 }
 
 describe('the ledger', () => {
-  it('reconciles exactly under random events, random faults and random close deadlines', async () => {
+  it('reconciles exactly under random events, faults, close deadlines, several sends in flight and fallbacks', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -68,12 +68,19 @@ describe('the ledger', () => {
         ),
         fc.array(faultArb, { minLength: 1, maxLength: 40 }),
         fc.array(faultArb, { minLength: 1, maxLength: 40 }),
+        fc.array(faultArb, { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 0, max: 20_000 }),
         fc.integer({ min: 1, max: 50 }),
-        async (events, faultsA, faultsB, closeDeadline, queueMax) => {
+        fc.constantFrom('both', 'circuit-open', 'dead-letter'),
+        fc.integer({ min: 1, max: 4 }),
+        async (events, faultsA, faultsB, faultsC, closeDeadline, queueMax, fallbackOn, concurrency) => {
           const clock = new ManualClock(0);
-          const sinks = [memorySink({ maxBatchSize: 5 }), memorySink({ maxBatchSize: 3 })];
-          const scripts = [faultsA, faultsB];
+          const sinks = [
+            memorySink({ maxBatchSize: 5, concurrency }),
+            memorySink({ maxBatchSize: 3 }),
+            memorySink({ maxBatchSize: 4 }),
+          ];
+          const scripts = [faultsA, faultsB, faultsC];
           sinks.forEach((sink, i) => {
             let n = 0;
             sink.respondWith(() => respond(scripts[i]![n++ % scripts[i]!.length]!, clock));
@@ -88,6 +95,10 @@ describe('the ledger', () => {
                   queue: { maxItems: queueMax },
                   sendTimeoutMs: 2_000,
                   batch: { maxDelayMs: 100 },
+                  retry: { maxAttempts: 3, initialDelayMs: 100 },
+                  breaker: { failureThreshold: 2 },
+                  fallback: 'c',
+                  fallbackOn,
                 },
                 {
                   name: 'b',
@@ -96,6 +107,16 @@ describe('the ledger', () => {
                   minLevel: 'warn',
                   sendTimeoutMs: 1_000,
                   rateLimits: [{ limit: 2, intervalMs: 1_000 }],
+                  fallback: 'c',
+                },
+                {
+                  name: 'c',
+                  type: 'custom',
+                  sink: sinks[2]!,
+                  minLevel: 'info',
+                  sendTimeoutMs: 1_500,
+                  batch: { maxDelayMs: 50 },
+                  breaker: { failureThreshold: 3 },
                 },
               ],
               limits: { intakeCapacity: 64 },
@@ -105,8 +126,10 @@ describe('the ledger', () => {
           const check = () => {
             const s = offpath.stats();
             expect(reconciles(s), JSON.stringify(s)).toBe(true);
-            for (const d of Object.values(s.destinations))
+            for (const d of Object.values(s.destinations)) {
               expect(reconciles(d), JSON.stringify(d)).toBe(true);
+              expect(d.memoryBytes).toBeGreaterThanOrEqual(0);
+            }
           };
           for (const e of events) {
             offpath.emit({ level: e.level as 'info', message: 'x' });
@@ -123,6 +146,7 @@ describe('the ledger', () => {
           check();
           const s = offpath.stats();
           expect(s.pending).toBe(0);
+          expect(s.memoryBytes).toBe(0);
           expect(result.pending).toBe(0);
           expect(s.emitted + s.refused).toBe(events.length);
         },

@@ -5,10 +5,17 @@
  */
 import { type DestinationHealth, type HealthState, HealthTracker } from '../pipeline/destination-health.js';
 import type { OffpathEvents } from '../pipeline/events.js';
-import type { LaneSpec, Pipeline } from '../pipeline/pipeline.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Clock } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
-import type { OffpathHealth } from './create-offpath.js';
+import type { BuiltLaneSpec } from './build-lane.js';
+
+/** What `health()` reports. */
+export interface OffpathHealth {
+  /** `healthy` when every destination is; `unhealthy` when none can deliver; else `degraded`. */
+  readonly state: 'healthy' | 'degraded' | 'unhealthy';
+  readonly destinations: Readonly<Record<string, DestinationHealth>>;
+}
 
 const HEALTH_DEFAULTS = { windowMs: 300_000, degradedErrorRate: 0.1, degradedBacklogMs: 60_000 };
 
@@ -18,12 +25,12 @@ const HEALTH_DEFAULTS = { windowMs: 300_000, degradedErrorRate: 0.1, degradedBac
  */
 export function watchHealth(
   pipeline: Pipeline,
-  specs: ReadonlyMap<string, LaneSpec>,
+  specs: ReadonlyMap<string, BuiltLaneSpec>,
   events: TypedEmitter<OffpathEvents>,
   clock: Clock,
 ): () => OffpathHealth {
-  const trackerOf = new WeakMap<LaneSpec, HealthTracker>();
-  const lastOf = new WeakMap<LaneSpec, HealthState>();
+  const trackerOf = new WeakMap<BuiltLaneSpec, HealthTracker>();
+  const lastOf = new WeakMap<BuiltLaneSpec, HealthState>();
   const trackers = {
     get(name: string): HealthTracker | undefined {
       const spec = specs.get(name);

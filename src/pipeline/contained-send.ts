@@ -1,17 +1,17 @@
 /**
- * Calls a sink's `send` so that nothing it does can hurt the pipeline: a throw, a hang past the send
- * timeout, or a return value that is not a {@link SendResult} all become retryable failure values.
+ * Calls a sink (its `send`, or its `ping`) so that nothing it does can hurt the pipeline: a throw, a
+ * hang past the send timeout, or a return value that is not a {@link SendResult} all become retryable
+ * failure values.
  * @module
  */
-import type { SendResult, Sink } from '../core/sink.js';
+import type { SendContext, SendResult } from '../core/sink.js';
 import { runSuppressed } from '../core/suppress.js';
 import type { Clock } from '../resilience/clock.js';
 import { isOffpathError, SinkFailedError, TimeoutError } from '../resilience/errors.js';
 
-/** Sends one payload with a deadline; always resolves. */
+/** Runs one call of a sink with a deadline; always resolves. */
 export function containedSend(
-  sink: Sink,
-  payload: unknown,
+  call: (ctx: SendContext) => Promise<SendResult>,
   timeoutMs: number,
   clock: Clock,
   outerSignal?: AbortSignal,
@@ -42,7 +42,7 @@ export function containedSend(
     let pending: Promise<unknown>;
     try {
       // Delivery traffic runs in the suppressed scope so that our own capture sources ignore it.
-      pending = runSuppressed(() => Promise.resolve(sink.send(payload, { signal: controller.signal })));
+      pending = runSuppressed(() => Promise.resolve(call({ signal: controller.signal })));
     } catch (error) {
       pending = Promise.reject(error);
     }

@@ -1,6 +1,6 @@
 /**
- * A growable ring buffer with O(1) push, shift and pop at both ends. Used for the intake and for each
- * lane's per-level queues, where `Array#shift` would be O(n) under a backlog.
+ * A growable ring buffer with O(1) push and unshift, peek and shift. Used for each lane's per-level
+ * queues and its outbox, where `Array#shift` would be O(n) under a backlog.
  * @module
  */
 export class Deque<T> {
@@ -40,19 +40,6 @@ export class Deque<T> {
     this.#head = (this.#head + 1) % this.#items.length;
     this.#size--;
     return item;
-  }
-
-  pop(): T | undefined {
-    if (this.#size === 0) return undefined;
-    const index = (this.#head + this.#size - 1) % this.#items.length;
-    const item = this.#items[index];
-    this.#items[index] = undefined;
-    this.#size--;
-    return item;
-  }
-
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.#size; i++) yield this.#items[(this.#head + i) % this.#items.length] as T;
   }
 
   #grow(): void {

@@ -1,12 +1,14 @@
 /**
  * A lane's bounded queue. One FIFO per level: critical events overtake everything, the other levels
  * leave in arrival order (merged by sequence number), and shedding takes the oldest event of the
- * lowest level first, all in O(levels).
+ * lowest level first, all in O(levels). It holds records and counts them; their bytes are counted by
+ * the destination's {@link DeliveryLedger}, the one count of its memory.
  * @module
  */
 import type { EventRecord } from '../core/event.js';
 import { LEVELS, levelRank } from '../core/level.js';
 import { Deque } from './deque.js';
+import { type Parcel, parcelOf } from './parcel.js';
 
 /** A queued record with its size estimate. */
 export interface QueueEntry {
@@ -14,16 +16,12 @@ export interface QueueEntry {
   readonly bytes: number;
 }
 
-/** Deliveries a record stands for in the ledger: 1, or the events a digest merged. */
-export function weightOf(record: EventRecord): number {
-  return record.digest ? record.digest.count : 1;
-}
-
-/** The total weight of several records. */
-export function totalWeight(records: readonly EventRecord[]): number {
-  let total = 0;
-  for (const r of records) total += weightOf(r);
-  return total;
+/** Entries as one parcel (their records, weight and bytes). */
+export function toParcel(entries: readonly QueueEntry[]): Parcel {
+  return parcelOf(
+    entries.map((e) => e.record),
+    entries.map((e) => e.bytes),
+  );
 }
 
 const CRITICAL = levelRank('critical');
@@ -31,55 +29,25 @@ const CRITICAL = levelRank('critical');
 export class LaneQueue {
   readonly #byLevel: Deque<QueueEntry>[] = LEVELS.map(() => new Deque<QueueEntry>());
   #count = 0;
-  #bytes = 0;
-  #weight = 0;
 
   get count(): number {
     return this.#count;
   }
 
-  /** Deliveries the queued records stand for (a digest counts as the events it merged). */
-  get weight(): number {
-    return this.#weight;
-  }
-
-  get bytes(): number {
-    return this.#bytes;
-  }
-
   push(entry: QueueEntry): void {
     this.#byLevel[levelRank(entry.record.level)]!.push(entry);
     this.#count++;
-    this.#bytes += entry.bytes;
-    this.#weight += weightOf(entry.record);
   }
 
-  /** Puts entries taken by {@link shift} back at the front, keeping their order. */
-  returnToFront(entries: readonly QueueEntry[]): void {
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const entry = entries[i]!;
-      this.#byLevel[levelRank(entry.record.level)]!.unshift(entry);
-      this.#count++;
-      this.#bytes += entry.bytes;
-      this.#weight += weightOf(entry.record);
-    }
+  /** The entry {@link shift} would return, left in place. */
+  peek(): QueueEntry | undefined {
+    return this.#next()?.peek();
   }
 
   /** Next entry to send: critical first, then the oldest of the rest. */
   shift(): QueueEntry | undefined {
-    let from = this.#byLevel[CRITICAL]!.size > 0 ? this.#byLevel[CRITICAL] : undefined;
-    if (!from) {
-      let oldest = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < CRITICAL; i++) {
-        const head = this.#byLevel[i]!.peek();
-        if (head && head.record.id < oldest) {
-          oldest = head.record.id;
-          from = this.#byLevel[i];
-        }
-      }
-    }
-    const entry = from?.shift();
-    if (entry) this.#taken(entry);
+    const entry = this.#next()?.shift();
+    if (entry) this.#count--;
     return entry;
   }
 
@@ -91,7 +59,7 @@ export class LaneQueue {
     for (let i = 0; i <= maxLevelRank; i++) {
       const entry = this.#byLevel[i]!.shift();
       if (entry) {
-        this.#taken(entry);
+        this.#count--;
         return entry;
       }
     }
@@ -121,9 +89,17 @@ export class LaneQueue {
     return out;
   }
 
-  #taken(entry: QueueEntry): void {
-    this.#count--;
-    this.#bytes -= entry.bytes;
-    this.#weight -= weightOf(entry.record);
+  #next(): Deque<QueueEntry> | undefined {
+    if (this.#byLevel[CRITICAL]!.size > 0) return this.#byLevel[CRITICAL];
+    let from: Deque<QueueEntry> | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < CRITICAL; i++) {
+      const head = this.#byLevel[i]!.peek();
+      if (head && head.record.id < oldest) {
+        oldest = head.record.id;
+        from = this.#byLevel[i];
+      }
+    }
+    return from;
   }
 }

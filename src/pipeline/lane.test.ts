@@ -16,12 +16,12 @@ describe('Lane', () => {
   it('sends at once when idle, then arms the batch timer with the next record and never resets it', async () => {
     const sink = memorySink();
     const { lane, clock, check } = makeLane(sink);
-    lane.enqueue(at(0), 10);
+    lane.accept(at(0), 10);
     await clock.advanceAsync(0);
     expect(sink.batches.map((b) => b.length)).toEqual([1]);
-    lane.enqueue(at(0), 10);
+    lane.accept(at(0), 10);
     await clock.advanceAsync(600);
-    lane.enqueue(at(600), 10);
+    lane.accept(at(600), 10);
     await clock.advanceAsync(399);
     expect(sink.batches.map((b) => b.length)).toEqual([1]);
     await clock.advanceAsync(1);
@@ -32,10 +32,10 @@ describe('Lane', () => {
   it('sends a full batch at once', async () => {
     const sink = memorySink();
     const { lane, clock, check } = makeLane(sink, { maxBatchSize: 3 });
-    for (let i = 0; i < 7; i++) lane.enqueue(at(0), 10);
+    for (let i = 0; i < 7; i++) lane.accept(at(0), 10);
     await clock.advanceAsync(0);
     expect(sink.batches.map((b) => b.length)).toEqual([1, 3, 3]);
-    expect(lane.snapshot()).toMatchObject({ accepted: 7, delivered: 7, pending: 0 });
+    expect(lane.ledger.snapshot()).toMatchObject({ accepted: 7, delivered: 7, pending: 0 });
     check();
   });
 
@@ -46,7 +46,7 @@ describe('Lane', () => {
       limits: [{ limit: 1, intervalMs: 1_000 }],
     });
     for (let i = 0; i < 25; i++) {
-      lane.enqueue(at(0), 1);
+      lane.accept(at(0), 1);
       await clock.advanceAsync(100);
     }
     await clock.advanceAsync(5_000);
@@ -78,12 +78,12 @@ describe('Lane', () => {
       sendTimeoutMs: 100_000,
     });
     const first = record({ level: 'info' });
-    lane.enqueue(first, 10);
+    lane.accept(first, 10);
     const a = record({ level: 'error' });
     const b = record({ level: 'info' });
     const c = record({ level: 'warn' });
     const d = record({ level: 'debug' });
-    for (const r of [a, b, c, d]) lane.enqueue(r, 10);
+    for (const r of [a, b, c, d]) lane.accept(r, 10);
     expect(log.dropped).toEqual([
       { id: b.id, reason: 'queue_full' },
       { id: d.id, reason: 'queue_full' },
@@ -96,20 +96,20 @@ describe('Lane', () => {
 
   it('drops the newest record with the drop-newest policy', () => {
     const { lane, log, check } = makeLane(stuckSink(), { maxQueueItems: 1, overflow: 'drop-newest' });
-    lane.enqueue(at(0), 1);
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
+    lane.accept(at(0), 1);
     const third = at(0);
-    lane.enqueue(third, 1);
+    lane.accept(third, 1);
     expect(log.dropped).toEqual([{ id: third.id, reason: 'queue_full' }]);
     check();
   });
 
   it('bounds the queue by bytes as well as by count', () => {
     const { lane, log, check } = makeLane(stuckSink(), { maxQueueBytes: 100, overflow: 'drop-newest' });
-    lane.enqueue(at(0), 1);
-    lane.enqueue(at(0), 60);
+    lane.accept(at(0), 1);
+    lane.accept(at(0), 60);
     const big = at(0);
-    lane.enqueue(big, 60);
+    lane.accept(big, 60);
     expect(log.dropped).toEqual([{ id: big.id, reason: 'queue_full' }]);
     check();
   });
@@ -123,8 +123,8 @@ describe('Lane', () => {
     const { lane, clock, check } = makeLane(sink, { maxBatchSize: 1 });
     const first = at(0);
     const second = at(0);
-    lane.enqueue(first, 1);
-    lane.enqueue(second, 1);
+    lane.accept(first, 1);
+    lane.accept(second, 1);
     await clock.advanceAsync(0);
     expect(sink.sends).toBe(1);
     await clock.advanceAsync(100);
@@ -148,8 +148,8 @@ describe('Lane', () => {
       };
     });
     const { lane, clock, check } = makeLane(sink, { maxBatchSize: 1 });
-    lane.enqueue(at(0), 1);
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
+    lane.accept(at(0), 1);
     await clock.advanceAsync(64_999);
     expect(sink.sends).toBe(1);
     await clock.advanceAsync(1);
@@ -166,7 +166,7 @@ describe('Lane', () => {
       return { ok: false, kind: 'retryable', error: new RateLimitedError('429'), retryAfterMs: 3_600_000 };
     });
     const { lane, clock, check } = makeLane(sink, { retryAfterCapMs: 10_000, maxEventAgeMs: 7_200_000 });
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
     await clock.advanceAsync(1_000);
     await clock.advanceAsync(10_000);
     expect(sink.records).toHaveLength(1);
@@ -181,12 +181,12 @@ describe('Lane', () => {
       error: new DestinationGoneError('Unknown Webhook', { statusCode: 404 }),
     }));
     const { lane, clock, log, check } = makeLane(sink, { maxBatchSize: 1 });
-    for (let i = 0; i < 3; i++) lane.enqueue(at(0), 1);
+    for (let i = 0; i < 3; i++) lane.accept(at(0), 1);
     await clock.advanceAsync(10_000);
     expect(sink.sends).toBe(1);
     expect(lane.state).toBe('disabled');
     expect(log.disabled).toEqual(['test']);
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
     await clock.advanceAsync(10_000);
     expect(sink.sends).toBe(1);
     expect(log.deadLettered.map((d) => d.reason)).toEqual(Array(4).fill('destination_gone'));
@@ -204,10 +204,10 @@ describe('Lane', () => {
     const { lane, clock, log, check } = makeLane(sink, { maxBatchSize: 1 });
     const bad = at(0);
     const good = at(0);
-    lane.enqueue(bad, 1);
-    lane.enqueue(good, 1);
+    lane.accept(bad, 1);
+    lane.accept(good, 1);
     await clock.advanceAsync(1_000);
-    expect(log.deadLettered).toEqual([{ id: bad.id, reason: 'rejected' }]);
+    expect(log.deadLettered).toMatchObject([{ id: bad.id, reason: 'rejected' }]);
     expect(sink.records.map((r) => r.id)).toEqual([good.id]);
     expect(sink.sends).toBe(2);
     check();
@@ -224,7 +224,7 @@ describe('Lane', () => {
       return { ok: true };
     });
     const { lane, clock, check } = makeLane(sink, { sendTimeoutMs: 2_000 });
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
     await clock.advanceAsync(1_000); // batch timer, call 1 throws
     await clock.advanceAsync(100); // call 2: garbage
     await clock.advanceAsync(200); // call 3: hangs
@@ -246,7 +246,7 @@ describe('Lane', () => {
       sentAt.push(clock.now());
       return { ok: true };
     });
-    for (let i = 0; i < 12; i++) lane.enqueue(at(0), 1);
+    for (let i = 0; i < 12; i++) lane.accept(at(0), 1);
     await clock.advanceAsync(10_000);
     expect(sentAt).toHaveLength(12);
     for (let i = 5; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 5]!).toBeGreaterThanOrEqual(2_000);
@@ -257,8 +257,8 @@ describe('Lane', () => {
     const sink = memorySink({ maxBatchSize: 1 });
     sink.respondWith(() => ({ ok: false, kind: 'retryable', error: new ServerError('HTTP 500') }));
     const { lane, clock, log, check } = makeLane(sink, { maxBatchSize: 1, maxEventAgeMs: 5_000 });
-    lane.enqueue(at(0), 1);
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
+    lane.accept(at(0), 1);
     await clock.advanceAsync(20_000);
     expect(log.deadLettered.map((d) => d.reason)).toEqual(['retries_exhausted']);
     expect(log.dropped.map((d) => d.reason)).toEqual(['expired']);
@@ -268,7 +268,7 @@ describe('Lane', () => {
   it('flushes partial batches at once and resolves when nothing is pending', async () => {
     const sink = memorySink();
     const { lane, check } = makeLane(sink);
-    lane.enqueue(at(0), 1);
+    lane.accept(at(0), 1);
     await lane.flush(new AbortController().signal);
     expect(sink.records).toHaveLength(1);
     check();
@@ -279,13 +279,13 @@ describe('Lane', () => {
       const sink = memorySink();
       sink.respondWith(() => new Promise<SendResult>(() => {}));
       const { lane, clock, log, check } = makeLane(sink, { spool, maxBatchSize: 1 });
-      lane.enqueue(at(0), 1);
-      lane.enqueue(at(0), 1);
+      lane.accept(at(0), 1);
+      lane.accept(at(0), 1);
       await clock.advanceAsync(0);
       await lane.close();
       if (spool) expect(log.spilled.map((s) => s.reason)).toEqual(['shutdown', 'shutdown']);
-      else expect(lane.snapshot().droppedBy).toEqual({ shutdown: 2 });
-      expect(lane.pending).toBe(0);
+      else expect(lane.ledger.snapshot().droppedBy).toEqual({ shutdown: 2 });
+      expect(lane.ledger.inMemory).toBe(0);
       check();
     }
   });

@@ -1,194 +1,109 @@
 /**
- * One destination's lane: bounded queue → noise control → batcher → formatter → paced,
- * breaker-guarded, retried sends. Lanes share nothing, so a dead, slow or rate-limited destination
- * never delays another one.
- *
- * Invariant: every delivery the lane accepted is, at any instant, in exactly one of: merged in an open
- * digest window, the queue, the outbox (formatted, waiting), in flight, or a terminal state counted in
- * the ledger. A digest record weighs as many deliveries as it merged.
+ * One destination's lane, a scheduler: records come in through its {@link Admission}; it forms
+ * batches when a send can go, sends them through the destination's policies (`lane-policies.ts`)
+ * with a deadline, applies each result (`settle-send.ts`), and owns the timers and the lifecycle.
+ * Where every record stands is kept by its {@link DeliveryLedger}. Lanes share nothing, so a dead,
+ * slow or rate-limited destination never delays another one.
  * @module
  */
 import type { EventRecord } from '../core/event.js';
-import { levelRank } from '../core/level.js';
-import type { OutgoingMessage, SendResult, Sink } from '../core/sink.js';
-import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
-import type { Clock, TimerHandle } from '../resilience/clock.js';
 import { type OffpathError, SinkFailedError } from '../resilience/errors.js';
-import type { RateLimiter } from '../resilience/rate-limiter.js';
-import type { RetryBudget } from '../resilience/retry-budget.js';
-import type { RetryPolicy } from '../resilience/retry-policy.js';
-import { containedSend } from './contained-send.js';
-import { Deque } from './deque.js';
-import type { LaneObserver } from './lane-observer.js';
-import { LaneQueue, totalWeight } from './lane-queue.js';
-import { type DeadLetterReason, type DropReason, Ledger, type LedgerSnapshot } from './ledger.js';
-import { NoiseControl, type NoiseSettings } from './noise-control.js';
-import { settleSend } from './settle-send.js';
+import { Admission } from './admission.js';
+import { Alarm } from './alarm.js';
+import { packMessages, takeBatch } from './batcher.js';
+import { DeliveryLedger, type Stage } from './delivery-ledger.js';
+import { IdleWaiters } from './idle-waiters.js';
+import { toParcel } from './lane-queue.js';
+import type { LaneContext, LaneSettings, LaneState } from './lane-settings.js';
+import { Outbox, type OutboxItem } from './outbox.js';
+import type { Parcel } from './parcel.js';
+import { Sender } from './sender.js';
+import type { TakenRecord } from './spool-port.js';
 
-/** What happens when a lane's queue is full. */
-export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'spool';
-
-/** Resolved settings of one lane. */
-export interface LaneSettings {
-  readonly name: string;
-  readonly sink: Sink;
-  readonly clock: Clock;
-  readonly maxQueueItems: number;
-  readonly maxQueueBytes: number;
-  readonly overflow: OverflowPolicy;
-  readonly maxBatchSize: number;
-  readonly maxBatchDelayMs: number;
-  readonly sendTimeoutMs: number;
-  readonly maxEventAgeMs: number;
-  readonly retryAfterCapMs: number;
-  /** Wait applied on a 429 that did not say how long. */
-  readonly defaultRateLimitWaitMs: number;
-  readonly retry: RetryPolicy;
-  readonly budget: RetryBudget;
-  readonly breaker: CircuitBreaker;
-  readonly limiter: RateLimiter;
-  readonly observer: LaneObserver;
-  /** Cooldowns and storm digests; undefined sends every event as it comes. */
-  readonly noise?: NoiseSettings | undefined;
-  /** Ids for the digest records the lane creates. */
-  readonly nextId?: () => number;
-}
-
-/** Lifecycle of a lane. */
-export type LaneState = 'active' | 'disabled' | 'closed';
-
-/** A formatted message waiting for, or in, a send. */
-export interface OutboxItem {
-  readonly message: OutgoingMessage;
-  readonly oldest: number;
-  /** Bytes released when this item completes (its records' share of the lane's memory). */
-  readonly bytes: number;
-  /** Deliveries this message completes. */
-  readonly weight: number;
-  attempts: number;
-  failures: number;
-  notBefore: number;
-  lastDelayMs: number;
-}
-
-const DIGEST_BYTES = 2_048;
+/** How soon a retry the budget refused is asked for again. */
+const BUDGET_RECHECK_MS = 1_000;
 
 export class Lane {
   readonly name: string;
-  readonly ledger = new Ledger();
+  readonly ledger: DeliveryLedger;
   readonly #s: LaneSettings;
-  readonly #queue = new LaneQueue();
-  readonly #outbox = new Deque<OutboxItem>();
-  readonly #noise: NoiseControl | undefined;
-  readonly #concurrency: number;
-  readonly #closeController = new AbortController();
-  readonly #idleWaiters: Array<() => void> = [];
+  readonly #c: LaneContext;
+  readonly #in: Admission;
+  readonly #outbox: Outbox;
+  readonly #wake: Alarm;
+  readonly #batchTimer: Alarm;
+  readonly #out: Sender;
+  readonly #idleWaiters = new IdleWaiters();
   #state: LaneState = 'active';
-  #outboxWeight = 0;
-  #outboxBytes = 0;
-  #inFlight = 0;
-  #inFlightWeight = 0;
-  #inFlightBytes = 0;
+  #disabledBy: OffpathError | undefined;
   #flushing = 0;
-  #lastSendAt = Number.NEGATIVE_INFINITY;
-  #batchTimer: TimerHandle | undefined;
   #batchDue = false;
-  #wakeTimer: TimerHandle | undefined;
-  #wakeAt = Number.POSITIVE_INFINITY;
   #pumping = false;
   #repump = false;
-  #disabledBy: OffpathError | undefined;
 
-  constructor(settings: LaneSettings) {
+  constructor(settings: LaneSettings, context: LaneContext) {
     this.#s = settings;
+    this.#c = context;
     this.name = settings.name;
-    this.#concurrency = Math.max(1, Math.floor(settings.sink.concurrency ?? 1));
-    let digestIds = 0;
-    const nextId = settings.nextId ?? (() => --digestIds);
-    this.#noise = settings.noise
-      ? new NoiseControl(settings.noise, settings.clock, (d) => this.#enqueueDigests(d), nextId)
-      : undefined;
+    this.ledger = new DeliveryLedger(settings.name, context);
+    this.#outbox = new Outbox(settings.concurrency <= 1);
+    this.#wake = new Alarm(context.clock, () => this.pump());
+    this.#batchTimer = new Alarm(context.clock, () => {
+      this.#batchDue = true;
+      this.pump();
+    });
+    this.#in = new Admission(settings, context, this.ledger, this);
+    this.#out = new Sender(settings, context, { ledger: this.ledger, outbox: this.#outbox, host: this });
   }
 
   get state(): LaneState {
     return this.#state;
   }
 
-  /** Why the lane was disabled, when it was. */
+  /** Why the lane was disabled, while it is. */
   get disabledBy(): OffpathError | undefined {
     return this.#disabledBy;
   }
 
-  /** Deliveries still to be settled: merged in open digests, queued, formatted or in flight. */
-  get pending(): number {
-    return (this.#noise?.held ?? 0) + this.#queue.weight + this.#outboxWeight + this.#inFlightWeight;
-  }
-
-  /** Bytes held in memory by this lane (approximate). */
-  get bytes(): number {
-    return this.#queue.bytes + this.#outboxBytes + this.#inFlightBytes;
+  /** Messages formed and waiting for a send. */
+  get formed(): number {
+    return this.#outbox.size;
   }
 
   get queueDepth(): number {
-    return this.#queue.count;
+    return this.#in.queue.count;
   }
 
-  /** True while storm mode merges new events into digests. */
-  get storming(): boolean {
-    return this.#noise?.storming ?? false;
-  }
-
-  /** Epoch ms of the oldest record still held, if any. */
+  /** Epoch ms of the oldest record still held in memory, if any. */
   oldestTime(): number | undefined {
-    const fromQueue = this.#queue.oldestTime();
-    const head = this.#outbox.peek();
-    if (head && (fromQueue === undefined || head.oldest < fromQueue)) return head.oldest;
-    return fromQueue;
+    const queued = this.#in.queue.oldestTime();
+    const batched = this.#outbox.oldest;
+    return queued === undefined || (batched !== undefined && batched < queued) ? batched : queued;
+  }
+
+  /** True while the lane still sends: it holds records in memory and is active. */
+  get busy(): boolean {
+    return !this.#idle();
   }
 
   /** Lowest level rank held in the queue (for global shedding), -1 when empty. */
   lowestRank(): number {
-    return this.#queue.lowestRank();
+    return this.#in.queue.lowestRank();
   }
 
-  snapshot(): LedgerSnapshot {
-    return this.ledger.snapshot(this.pending);
+  /** Accepts one routed record; synchronous (see {@link Admission.accept}). */
+  accept(record: EventRecord, bytes: number, closing = false): void {
+    this.#in.accept(record, bytes, closing);
   }
 
-  /**
-   * Accepts one delivery. Synchronous; formatting and sending happen in {@link pump}.
-   * @param fromSpool true when the record is one this lane spilled and now takes back
-   */
-  enqueue(record: EventRecord, bytes: number, fromSpool = false): void {
-    // A record this lane spilled earlier was accepted then; it moves from spooled back to memory.
-    if (fromSpool) this.ledger.spooled -= totalWeight([record]);
-    else this.ledger.accepted++;
-    if (this.#state === 'disabled') {
-      this.#deadLetter([record], 'destination_gone', 0, this.#disabledBy);
-      return;
-    }
-    if (this.#state === 'closed') {
-      this.#shutdown([record]);
-      return;
-    }
-    if (this.#noise && !this.#noise.admit(record, this.#overloaded())) {
-      this.#s.observer.merged(this.name, record);
-      return;
-    }
-    this.#push(record, bytes);
+  /** Takes back a record fed from the spool. */
+  takeBack(taken: TakenRecord): void {
+    this.#in.takeBack(taken);
   }
 
-  /** Sheds the oldest record of the lowest level, for the global memory budget (to the spool if it spills). */
+  /** Sheds one queued record for the global memory budget; false when the queue is empty. */
   shedLowest(): boolean {
-    const victim = this.#queue.shedLowest();
-    if (!victim) return false;
-    this.#s.observer.bytesChanged(-victim.bytes);
-    if (this.#s.overflow === 'spool' && this.#s.observer.spill(this.name, [victim.record], 'overflow')) {
-      this.ledger.spooled += totalWeight([victim.record]);
-    } else {
-      this.#drop([victim.record], 'memory');
-    }
-    return true;
+    return this.#in.shedLowest();
   }
 
   /** Re-enables a disabled lane (after `enable(name)` or a config change). */
@@ -200,15 +115,15 @@ export class Lane {
   }
 
   /**
-   * Resolves when nothing is pending; partial batches go at once meanwhile. With `final`, open digest
-   * windows close now too (at shutdown), so merged events get their digest before the deadline.
+   * Resolves when nothing is held in memory; partial batches go at once meanwhile. With `final`, open
+   * digest windows close now too (at shutdown), so merged events get their digest before the deadline.
    */
   async flush(signal: AbortSignal, final = false): Promise<void> {
-    if (final) this.#noise?.flush();
+    if (final) this.#in.flushNoise();
     this.#flushing++;
     try {
       this.pump();
-      await this.#idle(signal);
+      if (!this.#idle()) await this.#idleWaiters.wait(signal);
     } finally {
       this.#flushing--;
     }
@@ -220,15 +135,16 @@ export class Lane {
    */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
-    this.#noise?.flush();
+    this.#in.flushNoise();
     this.#state = 'closed';
-    this.#clearTimers();
-    this.#closeController.abort();
-    this.#shutdown(this.#takeAllHeld());
-    // containedSend resolves at once on abort; give its settlement a turn to land in the ledger.
-    while (this.#inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#wake.clear();
+    this.#batchTimer.clear();
+    this.#out.abort();
+    // containedSend resolves at once on abort; its settlement puts the message back in the outbox.
+    while (this.#out.inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#settleHeld((parcel, from) => this.#in.shutdown(parcel, from));
     await Promise.resolve(this.#s.sink.close?.()).catch((error: unknown) => {
-      this.#s.observer.error(error, { destination: this.name, phase: 'close' });
+      this.#c.report(error, { destination: this.name, phase: 'close' });
     });
   }
 
@@ -246,377 +162,131 @@ export class Lane {
         this.#step();
       } while (this.#repump);
     } catch (error) {
-      this.#s.observer.error(error, { destination: this.name, phase: 'pump' });
+      this.#c.report(error, { destination: this.name, phase: 'pump' });
     } finally {
       this.#pumping = false;
-      this.#s.observer.worked(performance.now() - started);
+      this.#c.worked?.(performance.now() - started);
     }
   }
 
+  /** Every decision to send is taken here: what is due, the limiter, the retry budget, the breaker. */
   #step(): void {
-    const { limiter, breaker, clock } = this.#s;
-    while (this.#state === 'active' && this.#inFlight < this.#concurrency) {
-      const item = this.#outbox.peek();
-      const now = clock.now();
-      if (!item) {
-        if (this.#queue.count === 0) break;
-        // Batches form only when a send can go now: while the destination makes us wait, records
-        // accumulate and the next message carries more of them.
-        const wait = Math.max(limiter.waitMs(), breaker.waitMs());
-        if (wait > 0) {
-          this.#wakeIn(wait);
-          return;
-        }
-        const idle = now - this.#lastSendAt >= this.#s.maxBatchDelayMs;
-        if (this.#queue.count < this.#s.maxBatchSize && !this.#batchDue && this.#flushing === 0 && !idle) {
-          this.#armBatchTimer();
-          return;
-        }
-        this.#formBatch(now);
+    const { limiter, breaker, retryBudget } = this.#s;
+    // An open circuit hands what the lane holds to the fallback rather than let it wait.
+    if (this.#in.handsOff())
+      this.#settleHeld((parcel, from, attempts) => this.#in.handOff(parcel, from, attempts));
+    let retries = true;
+    while (this.#state === 'active' && this.#out.inFlight < this.#s.concurrency) {
+      const now = this.#c.clock.now();
+      const next = this.#outbox.next(now, retries);
+      if (!next?.item) {
+        if (next) this.#wake.within(next.waitMs);
+        if (this.#in.queue.count === 0 || this.#outbox.blocked || !this.#mayForm(now)) break;
+        this.#form(now);
         continue;
       }
+      const item = next.item;
       if (now - item.oldest > this.#s.maxEventAgeMs) {
-        this.#outbox.shift();
-        this.#release(item);
-        if (item.attempts > 0) this.#deadLetter(item.message.records, 'retries_exhausted', item.attempts);
-        else this.#drop(item.message.records, 'expired');
+        this.#outbox.take(item);
+        if (item.attempts === 0) this.ledger.drop(item, item.stage, 'expired');
+        else this.ledger.deadLetter(item, item.stage, 'retries_exhausted', item.attempts, undefined);
         continue;
       }
-      const wait = Math.max(item.notBefore - now, limiter.waitMs());
+      const wait = limiter.waitMs();
       if (wait > 0) {
-        this.#wakeIn(wait);
-        return;
-      }
-      if (item.failures > 0 && !this.#s.budget.tryAcquireRetry()) {
-        // The retry budget is spent: a dead destination must not turn into a retry storm.
-        this.#wakeIn(Math.min(this.#s.retry.options.maxDelayMs, 1_000));
-        return;
+        this.#wake.within(wait);
+        break;
       }
       const gate = breaker.acquire();
       if (!gate.allowed) {
-        this.#wakeIn(gate.retryAfterMs);
-        return;
+        this.#wake.within(gate.retryAfterMs);
+        break;
       }
-      limiter.tryAcquire();
-      this.#outbox.shift();
-      this.#send(item, gate.probe);
-    }
-    this.#checkIdle();
-  }
-
-  #formBatch(now: number): void {
-    this.#clearBatchTimer();
-    this.#batchDue = false;
-    const batch: EventRecord[] = [];
-    const bytesById = new Map<number, number>();
-    while (batch.length < this.#s.maxBatchSize) {
-      const entry = this.#queue.shift();
-      if (!entry) break;
-      if (now - entry.record.time > this.#s.maxEventAgeMs) {
-        this.#s.observer.bytesChanged(-entry.bytes);
-        this.#drop([entry.record], 'expired');
+      const ping = gate.probe ? this.#s.sink.ping : undefined;
+      if (ping) {
+        // The probe is a cheap request of its own: the batches wait for its answer.
+        this.#out.ping((ctx) => ping.call(this.#s.sink, ctx));
         continue;
       }
-      batch.push(entry.record);
-      bytesById.set(entry.record.id, entry.bytes);
-    }
-    if (batch.length === 0) return;
-    let messages: readonly OutgoingMessage[];
-    try {
-      messages = this.#s.sink.format(batch);
-      assertCovers(messages, batch);
-    } catch (error) {
-      let bytes = 0;
-      for (const b of bytesById.values()) bytes += b;
-      this.#s.observer.bytesChanged(-bytes);
-      this.#deadLetter(
-        batch,
-        'format_failed',
-        0,
-        new SinkFailedError('sink could not format the batch', { cause: error }),
-      );
-      return;
-    }
-    for (const message of messages) {
-      let bytes = 0;
-      let oldest = Number.POSITIVE_INFINITY;
-      for (const r of message.records) {
-        bytes += bytesById.get(r.id) ?? 0;
-        oldest = Math.min(oldest, r.time);
+      // A probe is one request at a time by the breaker's own rule: the retry budget is for the rest.
+      if (!gate.probe && item.failures > 0 && !retryBudget.tryAcquireRetry()) {
+        // The retry budget is spent: a dead destination must not turn into a retry storm.
+        this.#wake.within(BUDGET_RECHECK_MS);
+        retries = false;
+        continue;
       }
-      if (oldest === Number.POSITIVE_INFINITY) oldest = batch[0]!.time;
-      const weight = totalWeight(message.records);
-      this.#outbox.push({
-        message,
-        oldest,
-        bytes,
-        weight,
-        attempts: 0,
-        failures: 0,
-        notBefore: 0,
-        lastDelayMs: 0,
-      });
-      this.#outboxWeight += weight;
-      this.#outboxBytes += bytes;
+      limiter.tryAcquire();
+      this.#outbox.take(item);
+      this.#out.send(item, gate.probe);
     }
-    this.#s.observer.batched(this.name, batch.length, messages.length);
-  }
-
-  #send(item: OutboxItem, probe: boolean): void {
-    this.#moveToFlight(item, 1);
-    this.#inFlight++;
-    this.#lastSendAt = this.#s.clock.now();
-    item.attempts++;
-    if (item.failures === 0) this.#s.budget.recordAttempt();
-    const started = this.#s.clock.now();
-    this.#s.observer.requestStart(this.name, item.attempts);
-    containedSend(
-      this.#s.sink,
-      item.message.payload,
-      this.#s.sendTimeoutMs,
-      this.#s.clock,
-      this.#closeController.signal,
-    )
-      .then((result) => {
-        this.#inFlight--;
-        this.#moveToFlight(item, -1);
-        try {
-          this.#settle(item, result, this.#s.clock.now() - started, probe);
-        } catch (error) {
-          this.#s.observer.error(error, { destination: this.name, phase: 'settle' });
-        }
-        this.pump();
-      })
-      .catch((error: unknown) => this.#s.observer.error(error, { destination: this.name, phase: 'send' }));
-  }
-
-  #settle(item: OutboxItem, result: SendResult, latencyMs: number, probe: boolean): void {
-    const outcome = settleSend(this.#s, this.name, item, result, latencyMs, probe, this.#state === 'closed');
-    switch (outcome) {
-      case 'delivered': {
-        this.#release(item);
-        let events = 0;
-        for (const r of item.message.records) {
-          if (r.digest) this.ledger.digested += r.digest.count;
-          else events++;
-        }
-        this.ledger.delivered += events;
-        this.#s.observer.delivered(this.name, item.message.records, latencyMs);
-        return;
-      }
-      case 'shutdown':
-        this.#release(item);
-        this.#shutdown(item.message.records);
-        return;
-      case 'rejected':
-        this.#release(item);
-        this.#deadLetter(
-          item.message.records,
-          'rejected',
-          item.attempts,
-          result.ok ? undefined : result.error,
-        );
-        return;
-      case 'gone':
-        this.#outbox.unshift(item);
-        this.#disable(result.ok ? undefined : result.error);
-        return;
-      case 'retry':
-        this.#outbox.unshift(item);
-        return;
-    }
-  }
-
-  #disable(error: OffpathError | undefined): void {
-    this.#state = 'disabled';
-    this.#disabledBy = error;
-    this.#clearTimers();
-    this.#noise?.flush();
-    const held = this.#takeAllHeld();
-    if (error) this.#s.observer.disabled(this.name, error);
-    this.#deadLetter(held, 'destination_gone', 0, error);
     this.#checkIdle();
   }
 
-  #push(record: EventRecord, bytes: number): void {
-    if (this.#hold(record, bytes)) this.pump();
+  /**
+   * Batches form only when a send can go now: while the destination makes us wait, records accumulate
+   * and the next message carries more of them. A partial batch waits for the batch timer (armed by the
+   * first record, never reset) unless the lane has been idle or a flush is running.
+   */
+  #mayForm(now: number): boolean {
+    const { limiter, breaker, maxBatchSize, maxBatchBytes, maxBatchDelayMs } = this.#s;
+    const wait = Math.max(limiter.waitMs(), breaker.waitMs());
+    if (wait > 0) {
+      this.#wake.within(wait);
+      return false;
+    }
+    const full = this.#in.queue.count >= maxBatchSize || this.ledger.bytesIn('queued') >= maxBatchBytes;
+    if (full || this.#batchDue || this.#flushing > 0 || now - this.#out.lastSendAt >= maxBatchDelayMs)
+      return true;
+    this.#batchTimer.once(maxBatchDelayMs);
+    return false;
   }
 
-  /** Queues a record without pumping; false when it did not fit (then it was counted). */
-  #hold(record: EventRecord, bytes: number): boolean {
-    if (!this.#makeRoom(record, bytes)) return false;
-    this.#queue.push({ record, bytes });
-    this.#s.observer.bytesChanged(bytes);
-    this.#s.observer.enqueued(this.name, record);
-    return true;
-  }
-
-  /** Digests that closed together are all queued before the lane pumps, so they share messages. */
-  #enqueueDigests(digests: readonly EventRecord[]): void {
-    if (this.#state === 'disabled') {
-      this.#deadLetter(digests, 'destination_gone', 0, this.#disabledBy);
+  #form(now: number): void {
+    this.#batchTimer.clear();
+    this.#batchDue = false;
+    const { maxBatchSize: maxRecords, maxBatchBytes: maxBytes, maxEventAgeMs: maxAgeMs } = this.#s;
+    const { batch, expired } = takeBatch(this.#in.queue, { maxRecords, maxBytes, maxAgeMs }, now);
+    this.ledger.drop(toParcel(expired), 'queued', 'expired');
+    if (batch.length === 0) return;
+    let items: OutboxItem[];
+    try {
+      items = packMessages(this.#s.sink, batch);
+    } catch (error) {
+      const cause = new SinkFailedError('sink could not format the batch', { cause: error });
+      this.ledger.deadLetter(toParcel(batch), 'queued', 'format_failed', 0, cause);
       return;
     }
-    if (this.#state === 'closed') {
-      this.#shutdown(digests);
-      return;
+    this.ledger.batched(items);
+    for (const item of items) this.#outbox.add(item);
+  }
+
+  /** The destination is gone: stop, and dead-letter what is held (see {@link enable}). */
+  disable(error: OffpathError | undefined): void {
+    this.#state = 'disabled';
+    this.#disabledBy = error;
+    this.#wake.clear();
+    this.#batchTimer.clear();
+    this.#in.flushNoise();
+    if (error && this.#c.events.hasListeners('destination-disabled')) {
+      this.#c.events.emit('destination-disabled', { destination: this.name, error });
     }
-    let held = false;
-    for (const digest of digests) held = this.#hold(digest, DIGEST_BYTES) || held;
-    if (held) this.pump();
+    this.#settleHeld((parcel, from, n) => this.ledger.deadLetter(parcel, from, 'destination_gone', n, error));
+    this.#checkIdle();
   }
 
-  /** Whether the backlog would take longer than storm.afterMs to drain at the allowed rate. */
-  #overloaded(): boolean {
-    const storm = this.#s.noise?.storm;
-    const rate = this.#s.limiter.ratePerMs();
-    if (!storm || rate === undefined) return false;
-    const messages = Math.ceil(this.#queue.count / this.#s.maxBatchSize) + this.#outbox.size;
-    return messages / rate > storm.afterMs;
+  /** Hands everything held in memory and not in flight to `settle`, in send order. */
+  #settleHeld(settle: (parcel: Parcel, from: Stage, attempts: number) => void): void {
+    for (const item of this.#outbox.drain()) settle(item, item.stage, item.attempts);
+    const entries = this.#in.queue.drain();
+    if (entries.length > 0) settle(toParcel(entries), 'queued', 0);
   }
 
-  #makeRoom(record: EventRecord, bytes: number): boolean {
-    const fits = (): boolean =>
-      this.#queue.count < this.#s.maxQueueItems && this.#queue.bytes + bytes <= this.#s.maxQueueBytes;
-    if (fits()) return true;
-    switch (this.#s.overflow) {
-      case 'drop-newest':
-        this.#drop([record], 'queue_full');
-        return false;
-      case 'spool':
-        if (this.#s.observer.spill(this.name, [record], 'overflow'))
-          this.ledger.spooled += totalWeight([record]);
-        else this.#drop([record], 'queue_full');
-        return false;
-      case 'drop-oldest': {
-        const rank = levelRank(record.level);
-        while (!fits()) {
-          const victim = this.#queue.shedLowest(rank);
-          if (!victim) {
-            this.#drop([record], 'queue_full');
-            return false;
-          }
-          this.#s.observer.bytesChanged(-victim.bytes);
-          this.#drop([victim.record], 'queue_full');
-        }
-        return true;
-      }
-    }
-  }
-
-  /** Moves an item's weight and bytes between the outbox and the in-flight counters. */
-  #moveToFlight(item: OutboxItem, direction: 1 | -1): void {
-    this.#outboxWeight -= direction * item.weight;
-    this.#outboxBytes -= direction * item.bytes;
-    this.#inFlightWeight += direction * item.weight;
-    this.#inFlightBytes += direction * item.bytes;
-  }
-
-  #release(item: OutboxItem): void {
-    this.#outboxWeight -= item.weight;
-    this.#outboxBytes -= item.bytes;
-    this.#s.observer.bytesChanged(-item.bytes);
-  }
-
-  /** Empties the outbox and the queue (not what is in flight), releasing their memory; send order kept. */
-  #takeAllHeld(): EventRecord[] {
-    const held: EventRecord[] = [];
-    const bytes = this.#queue.bytes + this.#outboxBytes;
-    for (let item = this.#outbox.shift(); item; item = this.#outbox.shift())
-      held.push(...item.message.records);
-    for (const entry of this.#queue.drain()) held.push(entry.record);
-    this.#outboxWeight = 0;
-    this.#outboxBytes = 0;
-    this.#s.observer.bytesChanged(-bytes);
-    return held;
-  }
-
-  #shutdown(records: readonly EventRecord[]): void {
-    if (records.length === 0) return;
-    if (this.#s.observer.spill(this.name, records, 'shutdown')) this.ledger.spooled += totalWeight(records);
-    else this.#drop(records, 'shutdown');
-  }
-
-  #drop(records: readonly EventRecord[], reason: DropReason): void {
-    if (records.length === 0) return;
-    this.ledger.drop(reason, totalWeight(records));
-    this.#s.observer.dropped(this.name, records, reason);
-  }
-
-  #deadLetter(
-    records: readonly EventRecord[],
-    reason: DeadLetterReason,
-    attempts: number,
-    error?: OffpathError,
-  ): void {
-    if (records.length === 0) return;
-    this.ledger.deadLetter(reason, totalWeight(records));
-    this.#s.observer.deadLettered(this.name, records, reason, attempts, error);
-  }
-
-  #armBatchTimer(): void {
-    if (this.#batchTimer !== undefined) return;
-    // Armed by the first record and never reset, so a steady trickle still goes out on time.
-    this.#batchTimer = this.#s.clock.setTimeout(() => {
-      this.#batchTimer = undefined;
-      this.#batchDue = true;
-      this.pump();
-    }, this.#s.maxBatchDelayMs);
-  }
-
-  #clearBatchTimer(): void {
-    if (this.#batchTimer !== undefined) this.#s.clock.clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
-  }
-
-  #wakeIn(ms: number): void {
-    const at = this.#s.clock.now() + Math.max(1, ms);
-    if (this.#wakeTimer !== undefined && this.#wakeAt <= at) return;
-    if (this.#wakeTimer !== undefined) this.#s.clock.clearTimeout(this.#wakeTimer);
-    this.#wakeAt = at;
-    this.#wakeTimer = this.#s.clock.setTimeout(() => {
-      this.#wakeTimer = undefined;
-      this.#wakeAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, at - this.#s.clock.now());
-  }
-
-  #clearTimers(): void {
-    this.#clearBatchTimer();
-    if (this.#wakeTimer !== undefined) this.#s.clock.clearTimeout(this.#wakeTimer);
-    this.#wakeTimer = undefined;
-    this.#wakeAt = Number.POSITIVE_INFINITY;
-  }
-
-  #idle(signal: AbortSignal): Promise<void> {
-    if (this.pending - (this.#noise?.held ?? 0) === 0 || this.#state !== 'active') return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      signal.addEventListener('abort', done, { once: true });
-      this.#idleWaiters.push(done);
-    });
+  /** Nothing to wait for: nothing in memory, or the lane no longer sends. Merged events wait for their window. */
+  #idle(): boolean {
+    return this.ledger.inMemory === 0 || this.#state !== 'active';
   }
 
   #checkIdle(): void {
-    if (this.#idleWaiters.length === 0) return;
-    // Merged events wait for their window; a flush does not wait for them unless it is final.
-    if (this.pending - (this.#noise?.held ?? 0) !== 0 && this.#state === 'active') return;
-    for (const done of this.#idleWaiters.splice(0)) done();
+    this.#idleWaiters.release(() => this.#idle());
   }
-}
-
-/** A formatter must account for every record of the batch exactly once, or the ledger would lie. */
-function assertCovers(messages: readonly OutgoingMessage[], batch: readonly EventRecord[]): void {
-  const expected = new Set(batch.map((r) => r.id));
-  let seen = 0;
-  for (const m of messages) {
-    for (const r of m.records) {
-      if (!expected.delete(r.id)) throw new Error(`formatter listed record ${r.id} twice or unknown`);
-      seen++;
-    }
-  }
-  if (seen !== batch.length) throw new Error(`formatter dropped ${batch.length - seen} record(s)`);
 }

@@ -1,7 +1,7 @@
 /**
- * The loss ledger. Every accepted delivery (one event for one destination) ends in exactly one terminal
- * state or is still pending, so `accepted = delivered + digested + dropped + deadLettered + pending`.
- * Pending is measured from the real queues, not derived, so a reconciliation check can fail.
+ * The loss ledger's vocabulary. Every accepted delivery (one event for one destination) ends in exactly
+ * one terminal state or is still pending, so `accepted = delivered + digested + dropped + deadLettered +
+ * pending`. A destination's pending is the sum of its state gauges ({@link DeliveryLedger}).
  * @module
  */
 
@@ -13,12 +13,19 @@ export type DropReason =
   | 'filtered'
   | 'sampled'
   | 'shutdown'
-  | 'disabled'
   | 'spool_failed'
   | 'spool_full';
 
-/** Why a delivery was dead-lettered. */
-export type DeadLetterReason = 'rejected' | 'destination_gone' | 'retries_exhausted' | 'format_failed';
+/**
+ * Why a delivery was dead-lettered. `circuit_open`: the destination's circuit was open and the
+ * delivery was handed to its fallback.
+ */
+export type DeadLetterReason =
+  | 'rejected'
+  | 'destination_gone'
+  | 'retries_exhausted'
+  | 'format_failed'
+  | 'circuit_open';
 
 /** Counters of one ledger. */
 export interface LedgerSnapshot {
@@ -35,40 +42,51 @@ export interface LedgerSnapshot {
   readonly spooled: number;
 }
 
-/** Mutable counters; `pending` is supplied by the owner when a snapshot is taken. */
-export class Ledger {
-  accepted = 0;
-  delivered = 0;
-  digested = 0;
-  /** Handed to the spool and not yet taken back. */
-  spooled = 0;
+/**
+ * The outcome counters of a ledger: what was accepted and how it ended. Gauges of what is still
+ * pending belong to the owner ({@link DeliveryLedger} for a destination).
+ */
+export class Tally {
+  #accepted = 0;
+  #delivered = 0;
+  #digested = 0;
   #droppedBy: Partial<Record<DropReason, number>> = {};
   #deadBy: Partial<Record<DeadLetterReason, number>> = {};
   #dropped = 0;
   #dead = 0;
 
-  drop(reason: DropReason, count = 1): void {
+  accept(count: number): void {
+    this.#accepted += count;
+  }
+
+  /** Delivered records; a digest's merged events count as digested. */
+  deliver(events: number, digested: number): void {
+    this.#delivered += events;
+    this.#digested += digested;
+  }
+
+  drop(reason: DropReason, count: number): void {
     this.#droppedBy[reason] = (this.#droppedBy[reason] ?? 0) + count;
     this.#dropped += count;
   }
 
-  deadLetter(reason: DeadLetterReason, count = 1): void {
+  deadLetter(reason: DeadLetterReason, count: number): void {
     this.#deadBy[reason] = (this.#deadBy[reason] ?? 0) + count;
     this.#dead += count;
   }
 
-  /** @param inMemory records the owner still holds in memory */
-  snapshot(inMemory: number): LedgerSnapshot {
+  /** The counters with the owner's gauges: `pending` (all of it) and the part `spooled`. */
+  snapshot(pending: number, spooled: number): LedgerSnapshot {
     return {
-      accepted: this.accepted,
-      delivered: this.delivered,
-      digested: this.digested,
+      accepted: this.#accepted,
+      delivered: this.#delivered,
+      digested: this.#digested,
       dropped: this.#dropped,
       droppedBy: { ...this.#droppedBy },
       deadLettered: this.#dead,
       deadLetteredBy: { ...this.#deadBy },
-      pending: inMemory + this.spooled,
-      spooled: this.spooled,
+      pending,
+      spooled,
     };
   }
 }

@@ -8,15 +8,16 @@
  *   destination's allowed rate, new events are merged into one digest per `windowMs` that counts them
  *   per fingerprint (the top groups by count, the rest summed).
  *
- * Events merged into a digest stay pending (in {@link NoiseControl.held}) until the digest is handed
- * to the lane; the lane then counts them as digested when the digest is delivered, or as dropped or
- * dead-lettered if it is not. Nothing is lost uncounted.
+ * Events merged into a digest stay pending (the destination's ledger keeps them as `merged`) until the
+ * digest is handed to the lane; they are then counted as digested when the digest is delivered, or as
+ * dropped or dead-lettered if it is not. Nothing is lost uncounted.
  * @module
  */
 import type { EventRecord } from '../core/event.js';
 import { fingerprintLabel, fingerprintOf } from '../core/fingerprint.js';
 import { type Level, levelRank } from '../core/level.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
+import type { LaneNoise } from './lane-policies.js';
 
 /** Noise settings of a destination. */
 export interface NoiseSettings {
@@ -53,7 +54,7 @@ interface StormBucket {
 
 const MAX_STORM_GROUPS = 1_000;
 
-export class NoiseControl {
+export class NoiseControl implements LaneNoise {
   readonly #s: NoiseSettings;
   readonly #clock: Clock;
   readonly #emit: (digests: readonly EventRecord[]) => void;
@@ -61,7 +62,6 @@ export class NoiseControl {
   /** Insertion order is expiry order, because every window has the same length. */
   readonly #windows = new Map<string, Window>();
   #storm: StormBucket | undefined;
-  #held = 0;
   #timer: TimerHandle | undefined;
 
   constructor(
@@ -76,26 +76,17 @@ export class NoiseControl {
     this.#nextId = nextId;
   }
 
-  /** Events merged and not yet handed over as a digest. */
-  get held(): number {
-    return this.#held;
-  }
-
-  /** True while storm mode is collecting. */
-  get storming(): boolean {
-    return this.#storm !== undefined;
-  }
-
   /**
    * Decides whether `record` goes out now (true) or is merged into a digest (false).
-   * @param overloaded whether the lane's backlog exceeds what its rate can drain in `storm.afterMs`
+   * @param backlogMs how long the lane's backlog takes to drain at the allowed rate; storm mode starts
+   * when it exceeds `storm.afterMs`
    */
-  admit(record: EventRecord, overloaded: boolean): boolean {
+  admit(record: EventRecord, backlogMs: number): boolean {
     const bypass =
       this.#s.bypassLevel !== undefined && levelRank(record.level) >= levelRank(this.#s.bypassLevel);
     if (bypass) return true;
     const now = this.#clock.now();
-    if (this.#s.storm && (overloaded || this.#storm)) {
+    if (this.#s.storm && (backlogMs > this.#s.storm.afterMs || this.#storm)) {
       this.#absorbStorm(record, now);
       return false;
     }
@@ -108,7 +99,6 @@ export class NoiseControl {
       open.lastTime = record.time;
       if (levelRank(record.level) > levelRank(open.level)) open.level = record.level;
       open.sample = record;
-      this.#held++;
       return false;
     }
     const closed: EventRecord[] = [];
@@ -179,14 +169,12 @@ export class NoiseControl {
         label: key === '(other)' ? 'other events' : fingerprintLabel(record),
         sample: record,
       });
-    this.#held++;
   }
 
   /** Ends a window; its digest, if it merged anything, is added to `out`. */
   #close(w: Window, out: EventRecord[]): void {
     this.#windows.delete(w.fingerprint);
     if (w.count === 0 || !w.sample) return;
-    this.#held -= w.count;
     const label = fingerprintLabel(w.sample);
     const seconds = Math.max(1, Math.round((w.lastTime - w.firstTime) / 1000));
     out.push({
@@ -211,7 +199,6 @@ export class NoiseControl {
     const bucket = this.#storm;
     if (!bucket) return;
     this.#storm = undefined;
-    this.#held -= bucket.total;
     const sorted = [...bucket.groups.entries()].sort((a, b) => b[1].count - a[1].count);
     const top = sorted.slice(0, this.#s.storm!.topGroups);
     const rest = sorted.slice(top.length).reduce((n, [, g]) => n + g.count, 0);

@@ -10,10 +10,11 @@ import { withheldRecord } from '../core/withheld-record.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents, RefuseReason } from './events.js';
+import { type FallbackSpec, Fallbacks, type Handover } from './fallbacks.js';
 import { Intake } from './intake.js';
-import { Lane, type LaneSettings } from './lane.js';
-import type { LaneObserver } from './lane-observer.js';
-import { type DropReason, Ledger, type LedgerSnapshot, sumLedgers } from './ledger.js';
+import { Lane } from './lane.js';
+import type { LaneContext, LaneSettings } from './lane-settings.js';
+import { type LedgerSnapshot, sumLedgers, Tally } from './ledger.js';
 import type { RouteDecision } from './router.js';
 import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
 import type { EmitJournal, SpoolLoss, SpoolPort } from './spool-port.js';
@@ -21,12 +22,10 @@ import type { EmitJournal, SpoolLoss, SpoolPort } from './spool-port.js';
 /** How often records waiting in the spool are fed back to lanes with room. */
 const FEED_INTERVAL_MS = 200;
 
-/** How one destination's records are prepared and where its failures go. */
-export interface LaneSpec extends Omit<LaneSettings, 'observer' | 'clock'> {
+/** How one destination's records are prepared and where what it cannot deliver goes. */
+export interface LaneSpec extends LaneSettings, FallbackSpec {
   /** Redaction (or any last transformation) for this destination. */
   readonly prepare: (record: EventRecord) => EventRecord;
-  /** Destination that receives what this one dead-letters. */
-  readonly fallback?: string;
 }
 
 /** Resolved engine settings. */
@@ -76,19 +75,20 @@ export class Pipeline {
   readonly #retired: Lane[] = [];
   #route: PipelineSettings['route'];
   /** Deliveries that never reached a lane (no route, or failed before routing). */
-  readonly #unrouted = new Ledger();
+  readonly #unrouted = new Tally();
   readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
   readonly #self: SelfMonitor;
+  /** Rebuilt when lanes come and go, so a chain always names lanes that exist. */
+  #fallbacks: Fallbacks;
+  readonly #context: LaneContext;
   #inSlice = false;
   #refused = 0;
   #emitted = 0;
   #seq = 0;
-  #bytes = 0;
   #phase: Phase = 'running';
   #scheduled = false;
   #closing: Promise<void> | undefined;
   #feedTimer: TimerHandle | undefined;
-  readonly #observerOnce: LaneObserver;
 
   constructor(settings: PipelineSettings) {
     this.#s = settings;
@@ -100,8 +100,9 @@ export class Pipeline {
       () => queueMicrotask(() => this.#announceShedding()),
     );
     this.#route = settings.route;
-    this.#observerOnce = this.#observer();
-    for (const spec of settings.lanes) this.addLane(spec);
+    this.#context = this.#laneContext();
+    this.#fallbacks = new Fallbacks(settings.lanes);
+    for (const spec of settings.lanes) this.#install(spec);
     if (settings.spool) {
       settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
       this.#scheduleFeed(0);
@@ -171,11 +172,14 @@ export class Pipeline {
   /** Adds a destination's lane at runtime (live reload). @throws TypeError when the name is taken. */
   addLane(spec: LaneSpec): void {
     if (this.#lanes.has(spec.name)) throw new TypeError(`a lane named "${spec.name}" already exists`);
+    this.#fallbacks = new Fallbacks([...this.#specs.values(), spec]);
+    this.#install(spec);
+  }
+
+  #install(spec: LaneSpec): void {
     this.#specs.set(spec.name, spec);
-    this.#lanes.set(
-      spec.name,
-      new Lane({ ...spec, clock: this.#s.clock, observer: this.#observerOnce, nextId: () => ++this.#seq }),
-    );
+    const handOffWhenOpen = this.#fallbacks.whenOpen(spec.name);
+    this.#lanes.set(spec.name, new Lane({ ...spec, handOffWhenOpen }, this.#context));
   }
 
   /**
@@ -188,6 +192,7 @@ export class Pipeline {
     if (!lane) return;
     this.#lanes.delete(name);
     this.#specs.delete(name);
+    this.#fallbacks = new Fallbacks([...this.#specs.values()]);
     this.#retired.push(lane);
     try {
       await lane.flush(signal, true);
@@ -211,14 +216,14 @@ export class Pipeline {
 
   stats(): PipelineStats {
     const destinations: Record<string, LedgerSnapshot> = {};
-    for (const [name, lane] of this.#lanes) destinations[name] = lane.snapshot();
+    for (const [name, lane] of this.#lanes) destinations[name] = lane.ledger.snapshot();
     const gone: LedgerSnapshot[] = [];
     for (const lane of this.#retired) {
       const current = destinations[lane.name];
-      if (current) destinations[lane.name] = sumLedgers([current, lane.snapshot()]);
-      else gone.push(lane.snapshot());
+      if (current) destinations[lane.name] = sumLedgers([current, lane.ledger.snapshot()]);
+      else gone.push(lane.ledger.snapshot());
     }
-    const intake = this.#unrouted.snapshot(this.#intake.size);
+    const intake = this.#unrouted.snapshot(this.#intake.size, 0);
     const totals = sumLedgers([
       { ...intake, accepted: intake.accepted + this.#intake.size },
       ...Object.values(destinations),
@@ -230,7 +235,7 @@ export class Pipeline {
       refused: this.#refused,
       refusedBy: { ...this.#refusedBy },
       intake: this.#intake.size,
-      memoryBytes: this.#bytes,
+      memoryBytes: this.#memoryBytes(),
       destinations,
     };
   }
@@ -244,11 +249,11 @@ export class Pipeline {
       this.#processSlice();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
-    // Records waiting in the spool were accepted too: feed them and wait again until none can move.
-    while (!signal.aborted && this.#feed() > 0) {
-      await Promise.all([...this.#lanes.values()].map((lane) => lane.flush(signal, final)));
-    }
+    const lanes = [...this.#lanes.values()];
+    // A lane can hand records to a fallback whose own flush had already ended, and records waiting in
+    // the spool were accepted too: wait again until nothing is held in memory and none can move.
+    do await Promise.all(lanes.map((lane) => lane.flush(signal, final)));
+    while (!signal.aborted && (lanes.some((lane) => lane.busy) || this.#feed() > 0));
   }
 
   /** Flushes until `signal` aborts, then closes every lane. Idempotent. */
@@ -330,15 +335,15 @@ export class Pipeline {
       ({ record, bytes } = this.#s.normalize(event, id, time));
       ({ destinations: targets, sampledOut } = this.#route(record));
     } catch (error) {
-      this.#unrouted.accepted++;
-      this.#unrouted.drop('filtered');
+      this.#unrouted.accept(1);
+      this.#unrouted.drop('filtered', 1);
       this.#report(error, { phase: 'route' });
       return;
     }
     if (targets.length === 0) {
       const reason = sampledOut ? 'sampled' : 'filtered';
-      this.#unrouted.accepted++;
-      this.#unrouted.drop(reason);
+      this.#unrouted.accept(1);
+      this.#unrouted.drop(reason, 1);
       if (this.#s.events.hasListeners('dropped'))
         this.#s.events.emit('dropped', { destination: undefined, reason, ids: [id] });
       return;
@@ -353,34 +358,9 @@ export class Pipeline {
         copy = this.#safePrepare(spec, record);
         prepared.set(spec.prepare, copy);
       }
-      const spillAs = closing ? 'shutdown' : this.#spillReason(spec);
-      if (spillAs) {
-        lane.ledger.accepted++;
-        if (this.#s.spool?.spill(name, [copy], spillAs)) {
-          lane.ledger.spooled++;
-          continue;
-        }
-        if (closing) {
-          lane.ledger.drop('shutdown');
-          continue;
-        }
-        lane.ledger.accepted--;
-      }
-      lane.enqueue(copy, bytes);
+      lane.accept(copy, bytes, closing);
     }
     this.#enforceBudget();
-  }
-
-  /**
-   * Whether a record should go to the spool rather than to its lane: while older records of the
-   * destination wait there (to keep the order), or while its circuit is open when so configured.
-   */
-  #spillReason(spec: LaneSpec): 'overflow' | 'breaker-open' | undefined {
-    const spool = this.#s.spool;
-    if (!spool) return undefined;
-    if (spool.backlog(spec.name) > 0) return 'overflow';
-    if (spool.whenBreakerOpen && spec.breaker.state === 'open') return 'breaker-open';
-    return undefined;
   }
 
   /** Feeds lanes with room from the spool, oldest first; returns how many records moved. */
@@ -396,7 +376,7 @@ export class Pipeline {
       if (room <= 0) continue;
       try {
         for (const taken of spool.take(name, room, () => ++this.#seq)) {
-          lane.enqueue(taken.record, taken.bytes, taken.spilledHere);
+          lane.takeBack(taken);
           moved++;
         }
       } catch (error) {
@@ -416,11 +396,15 @@ export class Pipeline {
 
   /** The spool lost records on its own: they leave `spooled` (or arrive from an earlier run) as drops. */
   #countSpoolLoss(loss: SpoolLoss): void {
-    const lane = this.#lanes.get(loss.destination);
-    const ledger = lane?.ledger ?? this.#unrouted;
-    ledger.spooled -= loss.spilledHere;
-    ledger.accepted += loss.fromEarlierRuns;
-    ledger.drop(loss.reason, loss.spilledHere + loss.fromEarlierRuns);
+    const lane =
+      this.#lanes.get(loss.destination) ?? this.#retired.findLast((l) => l.name === loss.destination);
+    if (lane) {
+      lane.ledger.lostInSpool(loss);
+      return;
+    }
+    // A destination this run does not have: only earlier runs' records can be lost for it.
+    this.#unrouted.accept(loss.fromEarlierRuns);
+    this.#unrouted.drop(loss.reason, loss.fromEarlierRuns);
   }
 
   #safePrepare(spec: LaneSpec, record: EventRecord): EventRecord {
@@ -432,8 +416,16 @@ export class Pipeline {
     }
   }
 
+  /** Memory held by every lane: the sum of their ledgers, the one count of it. */
+  #memoryBytes(): number {
+    let bytes = 0;
+    for (const lane of this.#lanes.values()) bytes += lane.ledger.bytes;
+    for (const lane of this.#retired) bytes += lane.ledger.bytes;
+    return bytes;
+  }
+
   #enforceBudget(): void {
-    while (this.#bytes > this.#s.memoryBudgetBytes) {
+    while (this.#memoryBytes() > this.#s.memoryBudgetBytes) {
       let victim: Lane | undefined;
       let lowest = Number.POSITIVE_INFINITY;
       for (const lane of this.#lanes.values()) {
@@ -458,69 +450,27 @@ export class Pipeline {
     }
   }
 
-  #observer(): LaneObserver {
-    const events = this.#s.events;
-    const ids = (records: readonly EventRecord[]): number[] => records.map((r) => r.id);
+  /** What every lane shares: the event stream, the spool, fallbacks, ids and offpath's own figures. */
+  #laneContext(): LaneContext {
     return {
-      enqueued: (destination, record) => {
-        if (this.#s.spool?.durable) this.#s.spool.journal(destination, record);
-        if (events.hasListeners('enqueued'))
-          events.emit('enqueued', { destination, id: record.id, level: record.level });
-      },
-      batched: (destination, records, messages) => {
-        if (events.hasListeners('batched')) events.emit('batched', { destination, records, messages });
-      },
+      clock: this.#s.clock,
+      events: this.#s.events,
+      spool: this.#s.spool,
+      nextId: () => ++this.#seq,
+      report: (error, context) => this.#report(error, context),
       worked: (ms) => {
         if (!this.#inSlice) this.#self.recordWork(ms);
       },
-      merged: (destination, record) => this.#s.spool?.settle(destination, [record]),
-      delivered: (destination, records, latencyMs) => {
-        this.#s.spool?.settle(destination, records);
-        this.#self.recordOut(records.length);
-        if (events.hasListeners('delivered'))
-          events.emit('delivered', { destination, ids: ids(records), latencyMs });
-      },
-      dropped: (destination, records, reason: DropReason) => {
-        this.#s.spool?.settle(destination, records);
-        if (events.hasListeners('dropped'))
-          events.emit('dropped', { destination, reason, ids: ids(records) });
-      },
-      deadLettered: (destination, records, reason, attempts, error) => {
-        this.#s.spool?.deadLetter(destination, records, reason, attempts, error);
-        if (events.hasListeners('dead-lettered')) {
-          events.emit('dead-lettered', { destination, reason, records, attempts, error });
-        }
-        const fallback = this.#specs.get(destination)?.fallback;
-        const target = fallback === undefined ? undefined : this.#lanes.get(fallback);
-        if (target) for (const r of records) target.enqueue(r, 0);
-      },
-      spill: (destination, records, reason) => this.#s.spool?.spill(destination, records, reason) ?? false,
-      disabled: (destination, error) => {
-        if (events.hasListeners('destination-disabled'))
-          events.emit('destination-disabled', { destination, error });
-      },
-      requestStart: (destination, attempt) => {
-        if (events.hasListeners('request-start')) events.emit('request-start', { destination, attempt });
-      },
-      requestSuccess: (destination, attempt, latencyMs) => {
-        if (events.hasListeners('request-success'))
-          events.emit('request-success', { destination, attempt, latencyMs });
-      },
-      requestFailure: (destination, attempt, latencyMs, error) => {
-        if (events.hasListeners('request-failure')) {
-          events.emit('request-failure', { destination, attempt, latencyMs, error });
-        }
-      },
-      retry: (destination, attempt, delayMs, error) => {
-        if (events.hasListeners('retry')) events.emit('retry', { destination, attempt, delayMs, error });
-      },
-      rateLimited: (destination, waitMs, source) => {
-        if (events.hasListeners('rate-limited')) events.emit('rate-limited', { destination, waitMs, source });
-      },
-      bytesChanged: (delta) => {
-        this.#bytes += delta;
-      },
-      error: (error, context) => this.#report(error, context),
+      delivered: (records) => this.#self.recordOut(records),
+      forward: (from, parcel, reason) => this.#forward(this.#fallbacks.route(from, parcel, reason)),
     };
+  }
+
+  /** Records a destination could not deliver go on to its fallback, with their real bytes. */
+  #forward(handover: Handover | undefined): void {
+    const target = handover && this.#lanes.get(handover.to);
+    if (!target) return;
+    for (const { record, bytes } of handover.records) target.accept(record, bytes);
+    this.#enforceBudget();
   }
 }

@@ -29,6 +29,7 @@ describe('compileRouter', () => {
         { destinations: ['regex'], urls: ['/\\/v1\\/payments\\/\\d+$/'] },
       ],
       [{ name: 'pager' }, { name: 'payments' }, { name: 'audit' }, { name: 'regex' }],
+      { criticalBypass: false },
     );
     expect(route(http(503)).destinations).toEqual(['payments', 'regex']);
     expect(route(http(429)).destinations).toEqual(['payments', 'regex']);
@@ -36,6 +37,27 @@ describe('compileRouter', () => {
     expect(route(http(503, 'https://api.example.com/v1/users/1')).destinations).toEqual([]);
     expect(route(record({ level: 'critical', tags: ['audit'] })).destinations).toEqual(['pager', 'audit']);
     expect(route(record({ kind: 'alert', tags: ['audit'] })).destinations).toEqual([]);
+  });
+
+  it('sends critical events to every destination whatever the routes say, unless the bypass is off', () => {
+    const rules = [{ destinations: ['ops'], kinds: ['http'], sample: 0 }];
+    const destinations = [
+      { name: 'ops' },
+      { name: 'pager', minLevel: 'critical' as const },
+      { name: 'audit' },
+    ];
+    const bypass = compileRouter(rules, destinations, { random: () => 0.99 });
+    expect(bypass(record({ level: 'critical', kind: 'log' }))).toEqual({
+      destinations: ['ops', 'pager', 'audit'],
+      sampledOut: false,
+    });
+    expect(bypass(record({ level: 'error', kind: 'log' })).destinations).toEqual([]);
+    const strict = compileRouter(rules, destinations, { random: () => 0.99, criticalBypass: false });
+    expect(strict(record({ level: 'critical', kind: 'log' })).destinations).toEqual([]);
+    expect(strict(record({ level: 'critical', kind: 'http' }))).toEqual({
+      destinations: [],
+      sampledOut: true,
+    });
   });
 
   it('applies a destination minLevel even when a rule matches', () => {
@@ -58,7 +80,7 @@ describe('route sampling', () => {
   it('keeps the given share of matching events and says when it removed one', () => {
     let n = 0;
     const random = () => (n++ % 4) / 4; // 0, .25, .5, .75, ...
-    const route = compileRouter([{ destinations: ['x'], sample: 0.5 }], [{ name: 'x' }], random);
+    const route = compileRouter([{ destinations: ['x'], sample: 0.5 }], [{ name: 'x' }], { random });
     const decisions = Array.from({ length: 8 }, () => route(record()));
     expect(decisions.filter((d) => d.destinations.length === 1)).toHaveLength(4);
     expect(decisions.filter((d) => d.sampledOut)).toHaveLength(4);

@@ -37,18 +37,34 @@ export interface RoutedDestination {
 
 type Predicate = (record: EventRecord) => boolean;
 
+/** Options of {@link compileRouter}. */
+export interface RouterOptions {
+  /**
+   * `critical` events go to every destination, whatever the routes (and their sampling) say; no
+   * `minLevel` is above critical, so they pass every destination's too.
+   * @default true
+   */
+  readonly criticalBypass?: boolean | undefined;
+  /** Uniform random numbers in [0, 1), for sampling. @default Math.random */
+  readonly random?: (() => number) | undefined;
+}
+
+const CRITICAL = levelRank('critical');
+
 /**
  * Without rules, every destination receives every event at or above its own `minLevel`. With rules,
  * an event goes to the union of the destinations of the rules it matches, still subject to each
- * destination's `minLevel`.
+ * destination's `minLevel`; critical events go everywhere unless `criticalBypass` is off.
  */
 export function compileRouter(
   rules: readonly RouteRule[] | undefined,
   destinations: readonly RoutedDestination[],
-  random: () => number = Math.random,
+  options: RouterOptions = {},
 ): (record: EventRecord) => RouteDecision {
+  const { criticalBypass = true, random = Math.random } = options;
   const floor = new Map(destinations.map((d) => [d.name, levelRank(d.minLevel ?? 'trace')]));
   const all = destinations.map((d) => d.name);
+  const everywhere: RouteDecision = { destinations: all, sampledOut: false };
   if (!rules || rules.length === 0) {
     return (record) => {
       const rank = levelRank(record.level);
@@ -62,6 +78,7 @@ export function compileRouter(
   }));
   return (record) => {
     const rank = levelRank(record.level);
+    if (criticalBypass && rank >= CRITICAL) return everywhere;
     const out = new Set<string>();
     let sampledOut = false;
     for (const rule of compiled) {

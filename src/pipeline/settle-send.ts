@@ -1,69 +1,107 @@
 /**
- * What one send's result means for the destination: the breaker, the limiter and the retry schedule
- * are updated here, and the lane is told what to do with the message.
+ * What one send's result means, as a value: what becomes of the message, what the breaker is told
+ * and how long to wait. Pure, so every rule (attempts, refunds, Retry-After caps) is tested alone;
+ * the lane applies the answer.
  * @module
  */
 import type { SendResult } from '../core/sink.js';
 import { capRetryAfter } from '../resilience/retry-after.js';
-import type { LaneSettings, OutboxItem } from './lane.js';
+import type { RetrySchedule } from './lane-policies.js';
 
-/** What the lane does with the message next. */
-export type SendOutcome = 'delivered' | 'retry' | 'rejected' | 'gone' | 'shutdown';
+/** What the breaker is told: a success, a failure, or (a probe that proved nothing) its slot back. */
+export type BreakerVerdict = 'success' | 'failure' | 'release';
 
-/** Applies a send result to the breaker, limiter and retry schedule of `item`. */
+/** Where the message goes next. */
+export type Settlement =
+  | { readonly outcome: 'delivered'; readonly breaker: 'success' }
+  | { readonly outcome: 'rejected'; readonly breaker: 'success' }
+  | { readonly outcome: 'gone' | 'shutdown'; readonly breaker: 'release' }
+  /** Rate limited: the whole destination pauses `waitMs`; the message goes again, attempt refunded. */
+  | { readonly outcome: 'paused'; readonly breaker: 'success'; readonly waitMs: number }
+  /** Failed: the message waits `waitMs` (its backoff `delayMs`, or longer when the server asked). */
+  | {
+      readonly outcome: 'retry';
+      readonly breaker: 'failure';
+      readonly waitMs: number;
+      readonly delayMs: number;
+      /** True when this send did not count as an attempt (a probe). */
+      readonly refunded: boolean;
+    }
+  /** Failed, and that was its last attempt. */
+  | { readonly outcome: 'exhausted'; readonly breaker: 'failure' };
+
+/** The retry rules of a destination. */
+export interface SettleRules {
+  readonly retry: RetrySchedule;
+  /** Longest Retry-After honoured. */
+  readonly retryAfterCapMs: number;
+  /** Wait on a 429 that did not say how long. */
+  readonly defaultRateLimitWaitMs: number;
+}
+
+/** Where the message stood when it was sent: attempts include this send. */
+export interface SentMessage {
+  readonly attempts: number;
+  readonly failures: number;
+  readonly lastDelayMs: number;
+}
+
+/**
+ * Decides what `result` means for `sent`. A probe (the send the breaker let through to test
+ * recovery) never spends an attempt, and neither does a Retry-After answer.
+ */
 export function settleSend(
-  s: LaneSettings,
-  destination: string,
-  item: OutboxItem,
   result: SendResult,
-  latencyMs: number,
-  probe: boolean,
-  closed: boolean,
-): SendOutcome {
-  const { breaker, limiter, observer } = s;
-  // The server counted this request when it arrived, no later than now: count our window from here.
-  limiter.complete();
-  if (result.rate) limiter.update(result.rate);
-  if (result.ok) {
-    breaker.onSuccess();
-    observer.requestSuccess(destination, item.attempts, latencyMs);
-    return 'delivered';
-  }
-  observer.requestFailure(destination, item.attempts, latencyMs, result.error);
-  if (closed) {
-    if (probe) breaker.releaseProbe();
-    return 'shutdown';
-  }
+  sent: SentMessage,
+  how: { readonly probe: boolean; readonly closing: boolean },
+  rules: SettleRules,
+): Settlement {
+  if (result.ok) return { outcome: 'delivered', breaker: 'success' };
+  if (how.closing) return { outcome: 'shutdown', breaker: 'release' };
   switch (result.kind) {
     case 'gone':
-      if (probe) breaker.releaseProbe();
-      return 'gone';
+      return { outcome: 'gone', breaker: 'release' };
     case 'permanent':
       // The destination answered: it is alive, only this payload is refused. Never resent unchanged.
-      breaker.onSuccess();
-      return 'rejected';
+      return { outcome: 'rejected', breaker: 'success' };
     case 'retryable': {
       const hinted = result.retryAfterMs ?? result.error.retryAfterMs;
       if (result.error.code === 'ERR_RATE_LIMITED') {
-        breaker.onSuccess();
-        const { waitMs } = capRetryAfter(hinted ?? s.defaultRateLimitWaitMs, s.retryAfterCapMs);
-        // A Retry-After pauses the whole destination, and is not an attempt spent by this message.
-        limiter.pauseFor(waitMs);
-        observer.rateLimited(destination, waitMs, 'retry-after');
-        item.attempts--;
-        return 'retry';
+        const { waitMs } = capRetryAfter(hinted ?? rules.defaultRateLimitWaitMs, rules.retryAfterCapMs);
+        return { outcome: 'paused', breaker: 'success', waitMs };
       }
-      breaker.onFailure();
-      item.failures++;
-      const delay = s.retry.delayFor(item.failures, item.lastDelayMs || undefined);
-      item.lastDelayMs = delay;
-      const waitMs = Math.max(
-        delay,
-        hinted === undefined ? 0 : capRetryAfter(hinted, s.retryAfterCapMs).waitMs,
-      );
-      item.notBefore = s.clock.now() + waitMs;
-      observer.retry(destination, item.attempts, waitMs, result.error);
-      return 'retry';
+      if (!how.probe && sent.attempts >= rules.retry.maxAttempts)
+        return { outcome: 'exhausted', breaker: 'failure' };
+      const delayMs = rules.retry.delayFor(sent.failures + 1, sent.lastDelayMs || undefined);
+      const asked = hinted === undefined ? 0 : capRetryAfter(hinted, rules.retryAfterCapMs).waitMs;
+      return {
+        outcome: 'retry',
+        breaker: 'failure',
+        waitMs: Math.max(delayMs, asked),
+        delayMs,
+        refunded: how.probe,
+      };
     }
   }
+}
+
+/** What a recovery ping's result means: the breaker's verdict, and a pause when it was rate limited. */
+export type PingSettlement =
+  | { readonly outcome: 'answered' | 'failed'; readonly breaker: 'success' | 'failure' }
+  | { readonly outcome: 'paused'; readonly breaker: 'release'; readonly waitMs: number }
+  | { readonly outcome: 'gone'; readonly breaker: 'release' };
+
+/** Decides what a ping's result means (a 429 proves the destination up but asks us to wait). */
+export function settlePing(result: SendResult, rules: SettleRules): PingSettlement {
+  if (result.ok) return { outcome: 'answered', breaker: 'success' };
+  if (result.kind === 'gone') return { outcome: 'gone', breaker: 'release' };
+  if (result.kind === 'retryable' && result.error.code === 'ERR_RATE_LIMITED') {
+    const asked = result.retryAfterMs ?? result.error.retryAfterMs ?? rules.defaultRateLimitWaitMs;
+    return {
+      outcome: 'paused',
+      breaker: 'release',
+      waitMs: capRetryAfter(asked, rules.retryAfterCapMs).waitMs,
+    };
+  }
+  return { outcome: 'failed', breaker: 'failure' };
 }

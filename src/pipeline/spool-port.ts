@@ -5,8 +5,10 @@
  */
 import type { EventRecord } from '../core/event.js';
 import type { OffpathError } from '../resilience/errors.js';
-import type { SpillReason } from './lane-observer.js';
 import type { DeadLetterReason } from './ledger.js';
+
+/** Why records are handed to the spool. */
+export type SpillReason = 'overflow' | 'shutdown' | 'breaker-open';
 
 /** Why the spool lost records on its own. */
 export type SpoolLossReason = 'expired' | 'spool_full' | 'spool_failed';

@@ -32,6 +32,19 @@ describe('backoff', () => {
     expect(high).toBeGreaterThan(0.99);
   });
 
+  it('a jitter factor varies the exponential delay by ± that share, never above the ceiling', () => {
+    const at = (random: number, attempt = 2) =>
+      backoffDelayMs(attempt, undefined, {
+        initialDelayMs: 1000,
+        maxDelayMs: 30_000,
+        jitter: 0.2,
+        random: () => random,
+      });
+    expect([at(0), at(0.5), at(0.999_999)]).toEqual([1600, 2000, 2400]);
+    expect(at(0.999_999, 10)).toBe(30_000);
+    expect(backoffDelayMs(3, undefined, { initialDelayMs: 100, jitter: 0, random: () => 0 })).toBe(400);
+  });
+
   it('decorrelated jitter stays in [initial, min(max, previous × 3)] over 10,000 chained draws', () => {
     const initialDelayMs = 100;
     const maxDelayMs = 10_000;

@@ -10,6 +10,12 @@
  */
 export type JitterMode = 'none' | 'full' | 'decorrelated';
 
+/**
+ * A {@link JitterMode}, or a factor `f` in [0, 1]: the exponential delay varied uniformly by ±f
+ * (`0.2` gives 80 % to 120 % of it, never above the ceiling).
+ */
+export type Jitter = JitterMode | number;
+
 /** The shape of a backoff. */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms. @default 1000 */
@@ -19,7 +25,7 @@ export interface BackoffOptions {
   /** Growth factor per attempt. @default 2 */
   readonly multiplier?: number;
   /** How delays are randomised. @default 'full' */
-  readonly jitter?: JitterMode;
+  readonly jitter?: Jitter;
   /** Uniform random numbers in [0, 1). @default Math.random */
   readonly random?: () => number;
 }
@@ -53,6 +59,10 @@ export function backoffDelayMs(
     jitter = 'full',
     random = Math.random,
   } = options;
+  if (typeof jitter === 'number') {
+    const base = exponentialDelayMs(attempt, initialDelayMs, maxDelayMs, multiplier);
+    return Math.min(maxDelayMs, Math.max(0, Math.round(base * (1 + jitter * (2 * random() - 1)))));
+  }
   switch (jitter) {
     case 'none':
       return Math.round(exponentialDelayMs(attempt, initialDelayMs, maxDelayMs, multiplier));

@@ -18,7 +18,6 @@ export type OffpathErrorCode =
   | 'ERR_RATE_LIMITED'
   | 'ERR_SERVER'
   | 'ERR_CIRCUIT_OPEN'
-  | 'ERR_QUEUE_FULL'
   | 'ERR_DESTINATION_GONE'
   | 'ERR_CONFIG'
   | 'ERR_SINK_FAILED';
@@ -140,15 +139,6 @@ export class CircuitOpenError extends OffpathError {
   constructor(message: string, options?: OffpathErrorOptions) {
     super('ERR_CIRCUIT_OPEN', message, true, options);
     this.name = 'CircuitOpenError';
-  }
-}
-
-/** A bounded queue had no room. Not retryable. */
-export class QueueFullError extends OffpathError {
-  static readonly errorCode = 'ERR_QUEUE_FULL';
-  constructor(message: string, options?: OffpathErrorOptions) {
-    super('ERR_QUEUE_FULL', message, false, options);
-    this.name = 'QueueFullError';
   }
 }
 

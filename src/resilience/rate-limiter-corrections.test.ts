@@ -130,4 +130,50 @@ describe('RateLimiter corrections from the server and from answers', () => {
       { numRuns: 200 },
     );
   });
+
+  it('counting from answers, keeps the guarantee with any number of requests in flight', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ gap: fc.integer({ min: 0, max: 2500 }), latency: fc.integer({ min: 0, max: 3000 }) }),
+          {
+            maxLength: 60,
+          },
+        ),
+        (sends) => {
+          const interval = 2000;
+          const clock = new ManualClock(0);
+          const limiter = new RateLimiter({
+            limits: [{ limit: 3, intervalMs: interval }],
+            clock,
+            countFromAnswers: true,
+          });
+          const requests: Array<{ sent: number; answer: number }> = [];
+          const pending: number[] = [];
+          // Moves time to `t`, answering on the way every request whose answer falls due.
+          const advanceTo = (t: number) => {
+            pending.sort((a, b) => a - b);
+            while (pending.length > 0 && pending[0]! <= t) {
+              clock.advance(pending.shift()! - clock.now());
+              limiter.complete();
+            }
+            clock.advance(t - clock.now());
+          };
+          for (const { gap, latency } of sends) {
+            advanceTo(clock.now() + gap);
+            for (let wait = limiter.tryAcquire(); wait > 0; wait = limiter.tryAcquire()) {
+              advanceTo(Math.min(clock.now() + wait, ...pending));
+            }
+            const now = clock.now();
+            // A server counts a request somewhere between its send and its answer: whatever it counts
+            // in the interval before this arrival is among the requests answered in it or in flight.
+            expect(requests.filter((r) => r.answer > now - interval).length).toBeLessThan(3);
+            requests.push({ sent: now, answer: now + latency });
+            pending.push(now + latency);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -39,6 +39,13 @@ export interface RateLimiterOptions {
    * @default 0
    */
   readonly marginMs?: number;
+  /**
+   * Count sliding windows from answers: each {@link RateLimiter.tryAcquire} counts as in flight until
+   * its {@link RateLimiter.complete}, then from that moment. Exact with any number of requests in
+   * flight (the server counted each request no later than its answer); every acquisition must then be
+   * completed. @default false (count from acquisitions; `complete()` moves the newest)
+   */
+  readonly countFromAnswers?: boolean;
   /** Where {@link RateLimiter.execute} and {@link RateLimiter.pauseFor} publish `rate-limited` events. @default undefined */
   readonly events?: TypedEmitter<ResilienceEvents>;
   /** Label put in published events. @default undefined */
@@ -80,13 +87,13 @@ export class RateLimiter {
   #serverLimit: number | undefined;
 
   constructor(options: RateLimiterOptions) {
-    const { limits, clock = systemClock, marginMs = 0, events, target } = options;
+    const { limits, clock = systemClock, marginMs = 0, events, target, countFromAnswers = false } = options;
     if (!Array.isArray(limits))
       throw new TypeError('RateLimiter: `limits` must be an array of { limit, intervalMs }');
     if (!(Number.isFinite(marginMs) && marginMs >= 0)) {
       throw new TypeError(`RateLimiter: \`marginMs\` must be a finite number >= 0, got ${marginMs}`);
     }
-    this.#windows = limits.map((rule, i) => createWindow(rule, i, marginMs));
+    this.#windows = limits.map((rule, i) => createWindow(rule, i, marginMs, countFromAnswers));
     this.#maxCost = Math.min(Number.POSITIVE_INFINITY, ...limits.map((l) => l.limit));
     this.#clock = clock;
     this.#marginMs = marginMs;
@@ -207,7 +214,7 @@ export class RateLimiter {
   }
 }
 
-function createWindow(rule: RateLimit, index: number, marginMs: number): LimitWindow {
+function createWindow(rule: RateLimit, index: number, marginMs: number, fromAnswers: boolean): LimitWindow {
   const { limit, intervalMs, kind = 'sliding-window' } = rule ?? ({} as RateLimit);
   if (!(Number.isInteger(limit) && limit > 0)) {
     throw new TypeError(`RateLimiter: limits[${index}].limit must be a positive integer, got ${limit}`);
@@ -219,7 +226,7 @@ function createWindow(rule: RateLimit, index: number, marginMs: number): LimitWi
   }
   switch (kind) {
     case 'sliding-window':
-      return new SlidingWindow(limit, intervalMs + marginMs);
+      return new SlidingWindow(limit, intervalMs + marginMs, fromAnswers);
     case 'token-bucket':
       return new TokenBucket(limit, intervalMs + marginMs);
     default:

@@ -2,7 +2,7 @@
  * Options, defaults and presets of {@link RetryPolicy}.
  * @module
  */
-import type { JitterMode } from './backoff.js';
+import type { Jitter } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ResilienceEvents } from './telemetry.js';
 import type { TypedEmitter } from './typed-emitter.js';
@@ -48,8 +48,8 @@ export interface RetryPolicyOptions {
   readonly maxDelayMs?: number;
   /** Growth factor of the delay per attempt. @default 2 */
   readonly multiplier?: number;
-  /** How delays are randomised (see {@link JitterMode}). @default 'full' */
-  readonly jitter?: JitterMode;
+  /** How delays are randomised: a mode, or a factor for ±that share (see {@link Jitter}). @default 'full' */
+  readonly jitter?: Jitter;
   /** Statuses {@link RetryPolicy.isRetryableStatus} accepts. @default [408, 425, 429, 500, 502, 503, 504] */
   readonly retryableStatusCodes?: readonly number[];
   /** Error `code`s (on the error or its causes) that are retried. @default DEFAULT_RETRYABLE_ERROR_CODES */
@@ -82,6 +82,8 @@ export const retryPresets = {
   aggressive: { maxAttempts: 5, initialDelayMs: 500 },
   /** A single attempt. */
   noRetry: { maxAttempts: 1, initialDelayMs: 0 },
+  /** 10 attempts, 1 s initial delay: rides out a flaky destination (a destination's default). */
+  persistent: { maxAttempts: 10, initialDelayMs: 1000 },
 } as const satisfies Record<string, Partial<RetryPolicyOptions>>;
 
 type OptionalKeys = 'attemptTimeoutMs' | 'deadlineMs' | 'events' | 'target';
@@ -119,9 +121,10 @@ export function resolveRetryPolicyOptions(options: RetryPolicyOptions): Resolved
   if (!(o.multiplier >= 1 && Number.isFinite(o.multiplier))) {
     throw new TypeError(`${OWNER}: \`multiplier\` must be a number >= 1, got ${o.multiplier}`);
   }
-  if (!['none', 'full', 'decorrelated'].includes(o.jitter)) {
+  const factor = typeof o.jitter === 'number' && o.jitter >= 0 && o.jitter <= 1;
+  if (!factor && !['none', 'full', 'decorrelated'].includes(o.jitter as string)) {
     throw new TypeError(
-      `${OWNER}: \`jitter\` must be 'none', 'full' or 'decorrelated', got ${String(o.jitter)}`,
+      `${OWNER}: \`jitter\` must be 'none', 'full', 'decorrelated' or a factor from 0 to 1, got ${String(o.jitter)}`,
     );
   }
   return o;

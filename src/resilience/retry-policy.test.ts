@@ -29,6 +29,7 @@ describe('RetryPolicy', () => {
       defaults: { maxAttempts: 3, initialDelayMs: 1000 },
       aggressive: { maxAttempts: 5, initialDelayMs: 500 },
       noRetry: { maxAttempts: 1, initialDelayMs: 0 },
+      persistent: { maxAttempts: 10, initialDelayMs: 1000 },
     });
     const policy = new RetryPolicy();
     expect([408, 425, 429, 500, 502, 503, 504].every((s) => policy.isRetryableStatus(s))).toBe(true);

@@ -14,7 +14,7 @@ import {
 } from './retry-policy-options.js';
 import { withTimeout } from './timeout.js';
 
-export type { JitterMode as Jitter } from './backoff.js';
+export type { Jitter } from './backoff.js';
 export {
   DEFAULT_RETRYABLE_ERROR_CODES,
   DEFAULT_RETRYABLE_STATUS_CODES,
@@ -62,6 +62,11 @@ export class RetryPolicy {
   /** The options in effect, every default applied. */
   get options(): ResolvedRetryOptions {
     return this.#o;
+  }
+
+  /** Attempts in all, the first included. */
+  get maxAttempts(): number {
+    return this.#o.maxAttempts;
   }
 
   /**

@@ -7,9 +7,14 @@
  * @module
  */
 import type { EventRecord } from '../core/event.js';
-import type { SpillReason } from '../pipeline/lane-observer.js';
 import type { DeadLetterReason } from '../pipeline/ledger.js';
-import type { SpoolLoss, SpoolLossReason, SpoolPort, TakenRecord } from '../pipeline/spool-port.js';
+import type {
+  SpillReason,
+  SpoolLoss,
+  SpoolLossReason,
+  SpoolPort,
+  TakenRecord,
+} from '../pipeline/spool-port.js';
 import type { Clock } from '../resilience/clock.js';
 import type { OffpathError } from '../resilience/errors.js';
 import { DeadLetterSweeper } from './dead-letter-sweeper.js';

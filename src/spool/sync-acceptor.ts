@@ -46,12 +46,17 @@ class JournaledEvent {
 
 export class SyncAcceptor implements EmitJournal, PipelineStages {
   readonly #journal: SyncJournal;
-  readonly #base: PipelineStages;
+  #base: PipelineStages;
   readonly #byRecord = new WeakMap<EventRecord, JournaledEvent>();
 
   constructor(journal: SyncJournal, base: PipelineStages) {
     this.#journal = journal;
     this.#base = base;
+  }
+
+  /** Routes events accepted from now on with `route` (live reload). */
+  setRoute(route: PipelineStages['route']): void {
+    this.#base = { ...this.#base, route };
   }
 
   /** Journals the event; the pipeline queues the returned item. Undefined when the write failed. */

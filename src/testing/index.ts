@@ -19,7 +19,7 @@ export type { MentionsPinged } from './emulators/discord/mentions.js';
 export type { AllowedMentions, DiscordEmulatorOptions, DiscordLimits } from './emulators/discord/options.js';
 export { DEFAULT_DISCORD_LIMITS } from './emulators/discord/options.js';
 export type { CreateWebhookOptions, DiscordMessage, DiscordWebhookInfo } from './emulators/discord/store.js';
-export type { FailureRateOptions, FaultDecision, FaultKind } from './emulators/faults.js';
+export type { FailureRateOptions, FaultDecision, FaultKind, FaultMix } from './emulators/faults.js';
 export { FaultController } from './emulators/faults.js';
 export type { RecordedRequest } from './emulators/recorder.js';
 export type { EmulatorHandle, EmulatorServerOptions } from './emulators/server.js';

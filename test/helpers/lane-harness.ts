@@ -1,34 +1,56 @@
 import type { EventRecord } from '../../src/core/event.js';
 import type { Sink } from '../../src/core/sink.js';
-import { Lane, type LaneSettings } from '../../src/pipeline/lane.js';
-import type { LaneObserver, SpillReason } from '../../src/pipeline/lane-observer.js';
+import type { OffpathEvents } from '../../src/pipeline/events.js';
+import { Lane } from '../../src/pipeline/lane.js';
+import type { LaneSettings } from '../../src/pipeline/lane-settings.js';
 import { reconciles } from '../../src/pipeline/ledger.js';
+import type { SpillReason, SpoolPort } from '../../src/pipeline/spool-port.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { RateLimiter } from '../../src/resilience/rate-limiter.js';
 import { RetryBudget } from '../../src/resilience/retry-budget.js';
 import { RetryPolicy } from '../../src/resilience/retry-policy.js';
+import { TypedEmitter } from '../../src/resilience/typed-emitter.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 
 /** What a test lane reported. */
 export interface LaneLog {
   readonly delivered: number[];
   readonly dropped: Array<{ id: number; reason: string }>;
-  readonly deadLettered: Array<{ id: number; reason: string }>;
+  readonly deadLettered: Array<{ id: number; reason: string; attempts: number; status: number | undefined }>;
   readonly spilled: Array<{ id: number; reason: SpillReason }>;
   readonly disabled: string[];
   readonly errors: unknown[];
-  bytes: number;
 }
 
-/** Builds a lane on a manual clock with real primitives and an observer that records everything. */
+/** A spool that takes everything and remembers what it took. */
+function recordingSpool(log: LaneLog): SpoolPort {
+  return {
+    durable: false,
+    whenBreakerOpen: false,
+    spill: (_d, records, reason) => {
+      log.spilled.push(...records.map((r) => ({ id: r.id, reason })));
+      return true;
+    },
+    journal: () => {},
+    settle: () => {},
+    deadLetter: () => {},
+    backlog: () => 0,
+    take: () => [],
+    onLoss: () => {},
+  };
+}
+
+/** Builds a lane on a manual clock with real primitives, recording what its event stream says. */
 export function makeLane(
   sink: Sink,
   overrides: Partial<LaneSettings> & {
     spool?: boolean;
     limits?: Array<{ limit: number; intervalMs: number }>;
+    clock?: ManualClock;
+    maxAttempts?: number;
   } = {},
-): { lane: Lane; clock: ManualClock; log: LaneLog; check(): void } {
-  const clock = (overrides.clock as ManualClock | undefined) ?? new ManualClock(0);
+): { lane: Lane; clock: ManualClock; log: LaneLog; events: TypedEmitter<OffpathEvents>; check(): void } {
+  const clock = overrides.clock ?? new ManualClock(0);
   const log: LaneLog = {
     delivered: [],
     dropped: [],
@@ -36,64 +58,75 @@ export function makeLane(
     spilled: [],
     disabled: [],
     errors: [],
-    bytes: 0,
   };
   const ids = (records: readonly EventRecord[]) => records.map((r) => r.id);
-  const observer: LaneObserver = {
-    enqueued: () => {},
-    merged: () => {},
-    batched: () => {},
-    delivered: (_d, records) => log.delivered.push(...ids(records)),
-    dropped: (_d, records, reason) => log.dropped.push(...ids(records).map((id) => ({ id, reason }))),
-    deadLettered: (_d, records, reason) =>
-      log.deadLettered.push(...ids(records).map((id) => ({ id, reason }))),
-    spill: (_d, records, reason) => {
-      if (!overrides.spool) return false;
-      log.spilled.push(...ids(records).map((id) => ({ id, reason })));
-      return true;
-    },
-    disabled: (d) => log.disabled.push(d),
-    requestStart: () => {},
-    requestSuccess: () => {},
-    requestFailure: () => {},
-    retry: () => {},
-    rateLimited: () => {},
-    worked: () => {},
-    bytesChanged: (delta) => {
-      log.bytes += delta;
-    },
-    error: (error) => log.errors.push(error),
-  };
+  const events = new TypedEmitter<OffpathEvents>();
+  events.on('delivered', (e) => log.delivered.push(...e.ids));
+  events.on('dropped', (e) => log.dropped.push(...e.ids.map((id) => ({ id, reason: e.reason }))));
+  events.on('dead-lettered', (e) =>
+    log.deadLettered.push(
+      ...ids(e.records).map((id) => ({
+        id,
+        reason: e.reason,
+        attempts: e.attempts,
+        status: e.error?.statusCode,
+      })),
+    ),
+  );
+  events.on('destination-disabled', (e) => log.disabled.push(e.destination));
   const random = () => 0.5;
-  const lane = new Lane({
-    name: 'test',
-    sink,
+  const policy = new RetryPolicy({
+    initialDelayMs: 100,
+    maxDelayMs: 1_000,
+    jitter: 'none',
     clock,
-    maxQueueItems: 100,
-    maxQueueBytes: 1_000_000,
-    overflow: 'drop-oldest',
-    maxBatchSize: 10,
-    maxBatchDelayMs: 1_000,
-    sendTimeoutMs: 5_000,
-    maxEventAgeMs: 3_600_000,
-    retryAfterCapMs: 300_000,
-    defaultRateLimitWaitMs: 1_000,
-    retry: new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 1_000, jitter: 'none', clock, random }),
-    budget: new RetryBudget({ clock, ratio: 1, minRetriesPerWindow: 1_000 }),
-    breaker: new CircuitBreaker({ failureThreshold: 1_000, clock, random }),
-    limiter: new RateLimiter({ limits: overrides.limits ?? [], clock }),
-    observer,
-    ...overrides,
+    random,
+    maxAttempts: overrides.maxAttempts ?? 1_000_000,
   });
+  const lane = new Lane(
+    {
+      name: 'test',
+      sink,
+      maxQueueItems: 100,
+      maxQueueBytes: 1_000_000,
+      overflow: 'drop-oldest',
+      maxBatchSize: 10,
+      maxBatchBytes: Number.POSITIVE_INFINITY,
+      maxBatchDelayMs: 1_000,
+      concurrency: Math.max(1, sink.concurrency ?? 1),
+      sendTimeoutMs: 5_000,
+      maxEventAgeMs: 3_600_000,
+      retryAfterCapMs: 300_000,
+      defaultRateLimitWaitMs: 1_000,
+      retry: policy,
+      retryBudget: new RetryBudget({ clock, ratio: 1, minRetriesPerWindow: 1_000 }),
+      breaker: new CircuitBreaker({ failureThreshold: 1_000, clock, random }),
+      limiter: new RateLimiter({ limits: overrides.limits ?? [], clock }),
+      ...overrides,
+    },
+    {
+      clock,
+      events,
+      spool: overrides.spool ? recordingSpool(log) : undefined,
+      nextId: (() => {
+        let id = 1_000_000;
+        return () => ++id;
+      })(),
+      report: (error) => log.errors.push(error),
+    },
+  );
   return {
     lane,
     clock,
     log,
+    events,
     check() {
-      const s = lane.snapshot();
+      const s = lane.ledger.snapshot();
       if (!reconciles(s)) throw new Error(`ledger does not reconcile: ${JSON.stringify(s)}`);
-      if (log.bytes !== lane.bytes)
-        throw new Error(`memory accounting drifted: observer ${log.bytes}, lane ${lane.bytes}`);
+      if (lane.ledger.inMemory === 0 && lane.ledger.bytes !== 0)
+        throw new Error(`memory accounting drifted: ${lane.ledger.bytes} bytes held with nothing in memory`);
+      if (lane.ledger.weightIn('queued') !== lane.queueDepth)
+        throw new Error(`queued gauge ${lane.ledger.weightIn('queued')} but ${lane.queueDepth} queued`);
       if (log.errors.length > 0) throw log.errors[0];
     },
   };

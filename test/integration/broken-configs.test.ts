@@ -53,7 +53,7 @@ const TABLE: readonly BrokenConfig[] = [
   {
     name: 'an enum-like value outside its choices',
     file: withDestination({ retry: 'fast' }),
-    says: 'destinations[0].retry: expected one of defaults, aggressive, noRetry, or an object, got "fast"',
+    says: 'destinations[0].retry: expected one of defaults, aggressive, noRetry, persistent, or an object, got "fast"',
   },
   {
     name: 'a URL that is not a Discord webhook',

@@ -79,6 +79,7 @@ describe('offpath check --probe against the emulators', () => {
       { name: 'local', type: 'console' },
     ]);
 
+    // Long enough for eleven probes in parallel on a loaded machine; the silent server still times out.
     const { out, err, code } = await runCheck('--config', file, '--probe', '--timeout', '2000');
 
     expect(err).toBe('');

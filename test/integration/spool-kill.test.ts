@@ -11,6 +11,8 @@ const DURABLE_CHILD = join(import.meta.dirname, '../fixtures/durable-child.ts');
 const SYNC_CHILD = join(import.meta.dirname, '../fixtures/sync-durable-child.ts');
 const KILLS = 5;
 const BATCH = 20;
+/** Requests an HTTP collector keeps in flight by default: each can be delivered and not yet acknowledged. */
+const IN_FLIGHT = 4;
 
 /** The number in the last line matching `pattern` (its first group), or -1. */
 function lastNumber(lines: readonly string[], pattern: RegExp): number {
@@ -97,7 +99,7 @@ describe('durable spool across kill -9', () => {
     });
     expect(missing).toEqual([]);
     const duplicates = [...counts.values()].reduce((sum, c) => sum + c - 1, 0);
-    expect(duplicates).toBeLessThanOrEqual(KILLS * BATCH);
+    expect(duplicates).toBeLessThanOrEqual(KILLS * BATCH * IN_FLIGHT);
     // Accepted after the last commit the run confirmed: the write-behind window a kill can cost.
     let unconfirmedLost = 0;
     persisted.forEach((last, r) => {

@@ -21,6 +21,8 @@ describe('a 60 s outage with the spool', () => {
             name: 'c',
             type: 'http',
             url: collector.url,
+            // One request at a time, so the collector receives the events in order.
+            concurrency: 1,
             batch: { maxSize: 50, maxDelayMs: 200 },
             queue: { maxItems: 200, overflow: 'spool' },
           },

@@ -40,6 +40,7 @@ describe('spool', () => {
           name: 'c',
           type: 'http',
           url: c.url,
+          concurrency: 1,
           queue: { maxItems: 20, overflow: 'spool' },
           batch: { maxSize: 10, maxDelayMs: 5 },
         },
@@ -60,7 +61,9 @@ describe('spool', () => {
   it('reports a flush that delivered spilled records as complete, with nothing cut off', async () => {
     const c = await collector();
     const offpath = createOffpath({
-      destinations: [{ name: 'c', type: 'http', url: c.url, queue: { maxItems: 20, overflow: 'spool' } }],
+      destinations: [
+        { name: 'c', type: 'http', url: c.url, concurrency: 1, queue: { maxItems: 20, overflow: 'spool' } },
+      ],
       spool: { path: spoolPath() },
     });
     c.faults.latencyMs = 20; // the lane cannot keep up while the 300 are routed
@@ -77,7 +80,15 @@ describe('spool', () => {
     const path = spoolPath();
     c.faults.setFailureRate(1, { status: 503 });
     const config = {
-      destinations: [{ name: 'c', type: 'http' as const, url: c.url, batch: { maxSize: 10, maxDelayMs: 5 } }],
+      destinations: [
+        {
+          name: 'c',
+          type: 'http' as const,
+          url: c.url,
+          concurrency: 1,
+          batch: { maxSize: 10, maxDelayMs: 5 },
+        },
+      ],
       spool: { path },
     };
     const first = createOffpath(config);
@@ -108,6 +119,7 @@ describe('spool', () => {
           name: 'c',
           type: 'http',
           url: c.url,
+          concurrency: 1,
           batch: { maxSize: 50, maxDelayMs: 5 },
           sendTimeoutMs: 400,
           retry: { initialDelayMs: 5, maxDelayMs: 10 },
@@ -131,7 +143,9 @@ describe('spool', () => {
     const c = await collector();
     const path = spoolPath();
     const offpath = createOffpath({
-      destinations: [{ name: 'c', type: 'http', url: c.url, batch: { maxSize: 100, maxDelayMs: 5 } }],
+      destinations: [
+        { name: 'c', type: 'http', url: c.url, batch: { maxSize: 100, maxDelayMs: 5 }, concurrency: 1 },
+      ],
       spool: { path, durable: 'sync' },
     });
     for (let i = 0; i < 2_000; i++) offpath.emit({ message: `m${i}` });

@@ -12,7 +12,7 @@ import type { ProxyOptions } from '../../gateway/proxy-options.js';
 import { type RunningGateway, startGateway } from '../../gateway/start-gateway.js';
 import { createOffpath, type Offpath } from '../../instance/create-offpath.js';
 import { isOffpathError } from '../../resilience/errors.js';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../io.js';
 
 /** Options of the proxy command, as commander parses them. */
 export interface ProxyCliOptions {

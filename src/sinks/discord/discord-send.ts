@@ -4,14 +4,9 @@
  * @module
  */
 import type { RateInfo, SendResult } from '../../core/sink.js';
-import {
-  AuthenticationError,
-  BadRequestError,
-  DestinationGoneError,
-  RateLimitedError,
-  ServerError,
-} from '../../resilience/errors.js';
+import { AuthenticationError, DestinationGoneError, RateLimitedError } from '../../resilience/errors.js';
 import { discordRetryAfterMs, parseRetryAfterHeader } from '../../resilience/retry-after.js';
+import { type RetryableStatus, retryableStatus, statusFailure } from '../http/classify.js';
 import { type HttpResponse, type HttpTransport, header } from '../http/transport.js';
 
 const WEBHOOK_PATH = /\/api(?:\/v\d+)?\/webhooks\/(\d+)\/([^/?#]+)/;
@@ -56,6 +51,7 @@ export async function sendToDiscord(
   payload: unknown,
   signal: AbortSignal,
   now: () => number,
+  retryable: RetryableStatus = retryableStatus(),
 ): Promise<SendResult> {
   const outcome = await transport.send(executeUrl, {
     headers: { 'content-type': 'application/json' },
@@ -63,7 +59,7 @@ export async function sendToDiscord(
     signal,
   });
   if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
-  return classifyDiscord(outcome.response, now());
+  return classifyDiscord(outcome.response, now(), retryable);
 }
 
 /** Reads Discord's bucket headers (Reset-After is in seconds with decimals). */
@@ -79,8 +75,15 @@ export function discordRateInfo(response: HttpResponse): RateInfo | undefined {
   };
 }
 
-/** Maps a Discord answer to a SendResult. Error texts quote Discord's code and message, never the URL. */
-export function classifyDiscord(response: HttpResponse, now: number): SendResult {
+/**
+ * Maps a Discord answer to a SendResult: Discord's own rules first (429 bodies, a deleted webhook),
+ * then `retryable` for the other failures. Error texts quote Discord's code and message, never the URL.
+ */
+export function classifyDiscord(
+  response: HttpResponse,
+  now: number,
+  retryable: RetryableStatus = retryableStatus(),
+): SendResult {
   const { status } = response;
   const rate = discordRateInfo(response);
   if (status >= 200 && status < 300) return rate ? { ok: true, rate } : { ok: true };
@@ -108,9 +111,7 @@ export function classifyDiscord(response: HttpResponse, now: number): SendResult
   if (status === 401 || status === 403 || body?.code === 50027) {
     return { ok: false, kind: 'gone', error: new AuthenticationError(detail, { statusCode: status }) };
   }
-  if (status >= 500)
-    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
-  return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
+  return statusFailure(status, detail, retryable);
 }
 
 function describeBody(body: { message?: string; errors?: unknown } | undefined, text: string): string {

@@ -5,6 +5,7 @@
  */
 import type { Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
+import { retryableStatus, type StatusRetryOptions } from '../http/classify.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
 import { withCurl } from '../view/with-curl.js';
 import { type DiscordFormatOptions, type DiscordPayload, formatDiscord } from './discord-format.js';
@@ -12,7 +13,7 @@ import { probeDiscord } from './discord-probe.js';
 import { discordExecuteUrl, sendToDiscord } from './discord-send.js';
 
 /** Options of {@link discordSink}. */
-export interface DiscordSinkOptions extends DiscordFormatOptions, HttpTransportOptions {
+export interface DiscordSinkOptions extends DiscordFormatOptions, HttpTransportOptions, StatusRetryOptions {
   /** The webhook URL as copied from Discord (any API version; v10 is always used). */
   readonly url: string;
   /** Post into this thread of the webhook's channel. */
@@ -29,6 +30,7 @@ export function discordSink(options: DiscordSinkOptions): Sink<DiscordPayload> {
   const transport = new HttpTransport(options);
   const viewOptions = withCurl(options);
   const clock = options.clock ?? systemClock;
+  const retryable = retryableStatus(options.retryableStatusCodes);
   return {
     type: 'discord',
     maxBatchSize: 10,
@@ -38,7 +40,7 @@ export function discordSink(options: DiscordSinkOptions): Sink<DiscordPayload> {
       { limit: 30, intervalMs: 60_000, sharedBy: 'channel' },
     ],
     format: (batch) => formatDiscord(batch, viewOptions),
-    send: (payload, ctx) => sendToDiscord(transport, url, payload, ctx.signal, () => clock.now()),
+    send: (payload, ctx) => sendToDiscord(transport, url, payload, ctx.signal, () => clock.now(), retryable),
     probe: (ctx) => probeDiscord(transport, options.url, ctx.signal),
     close: () => transport.close(),
   };

@@ -1,6 +1,7 @@
 /**
- * Maps a generic HTTP response to a {@link SendResult}. Platform sinks refine this with their own
- * error codes and bodies.
+ * Maps a generic HTTP response to a {@link SendResult}, and the rule every sink ends with: a failure
+ * status the platform has no rule of its own for is retried when the destination's
+ * `retryableStatusCodes` say so, and dead-lettered otherwise.
  * @module
  */
 import type { SendResult } from '../../core/sink.js';
@@ -14,10 +15,56 @@ import {
 import { parseRetryAfterHeader } from '../../resilience/retry-after.js';
 import { type HttpResponse, header } from './transport.js';
 
-const RETRYABLE = new Set([408, 425, 500, 502, 503, 504]);
+/** Decides whether a failure status is worth retrying. */
+export type RetryableStatus = (status: number) => boolean;
 
-/** Generic classification: 2xx ok; 429/408/425/5xx retryable; 401/403/410 gone; other 4xx permanent. */
-export function classifyResponse(response: HttpResponse, now: number): SendResult {
+/** The sink option shared by every HTTP-based destination. */
+export interface StatusRetryOptions {
+  /**
+   * Failure statuses worth retrying; the platform's own rules come first (a 429 always pauses for its
+   * Retry-After, a deleted Discord webhook is gone whatever its status).
+   * @default 408, 425 and every 5xx
+   */
+  readonly retryableStatusCodes?: readonly number[] | undefined;
+}
+
+/**
+ * The retry rule for statuses: exactly `codes` when given, else 408, 425 and every 5xx. A 429 is not
+ * decided here: it always pauses the destination for its Retry-After (a platform fact, not a failure).
+ */
+export function retryableStatus(codes?: readonly number[]): RetryableStatus {
+  if (codes === undefined) return (status) => status >= 500 || status === 408 || status === 425;
+  const set = new Set(codes);
+  return (status) => set.has(status);
+}
+
+/** A failure answer outside the platform's own rules: retryable or permanent by `retryable`. */
+export function statusFailure(
+  status: number,
+  detail: string,
+  retryable: RetryableStatus,
+  extra: { readonly retryAfterMs?: number | undefined; readonly requestId?: string | undefined } = {},
+): SendResult {
+  if (retryable(status)) {
+    const error = new ServerError(detail, { statusCode: status, ...extra });
+    return extra.retryAfterMs === undefined
+      ? { ok: false, kind: 'retryable', error }
+      : { ok: false, kind: 'retryable', error, retryAfterMs: extra.retryAfterMs };
+  }
+  const options = { statusCode: status, requestId: extra.requestId };
+  const error = status >= 500 ? new ServerError(detail, options) : new BadRequestError(detail, options);
+  return { ok: false, kind: 'permanent', error };
+}
+
+/**
+ * Generic classification: 2xx ok; 429 rate limited; then the statuses `retryable` accepts (by default
+ * 408, 425 and 5xx) are retried; 401/403/410 are gone; the rest are permanent.
+ */
+export function classifyResponse(
+  response: HttpResponse,
+  now: number,
+  retryable: RetryableStatus = retryableStatus(),
+): SendResult {
   const { status } = response;
   const requestId = header(response, 'x-request-id');
   if (status >= 200 && status < 300) return { ok: true };
@@ -31,14 +78,8 @@ export function classifyResponse(response: HttpResponse, now: number): SendResul
       retryAfterMs,
     };
   }
-  if (status >= 500 || RETRYABLE.has(status)) {
-    return {
-      ok: false,
-      kind: 'retryable',
-      error: new ServerError(detail, { statusCode: status, retryAfterMs, requestId }),
-      retryAfterMs,
-    };
-  }
+  // A generic collector has no platform facts: a status the user listed is retried, even 401/403/410.
+  if (retryable(status)) return statusFailure(status, detail, retryable, { retryAfterMs, requestId });
   if (status === 401 || status === 403) {
     return {
       ok: false,
@@ -53,9 +94,5 @@ export function classifyResponse(response: HttpResponse, now: number): SendResul
       error: new DestinationGoneError(detail, { statusCode: status, requestId }),
     };
   }
-  return {
-    ok: false,
-    kind: 'permanent',
-    error: new BadRequestError(detail, { statusCode: status, requestId }),
-  };
+  return statusFailure(status, detail, retryable, { retryAfterMs, requestId });
 }

@@ -2,9 +2,11 @@
  * Checks an HTTP collector with a request that posts no events, typically a GET on a health endpoint.
  * @module
  */
-import type { ProbeOutcome } from '../../core/sink.js';
+import type { ProbeOutcome, SendResult } from '../../core/sink.js';
+import { RateLimitedError, ServerError } from '../../resilience/errors.js';
+import { parseRetryAfterHeader } from '../../resilience/retry-after.js';
 import { probeRequest } from './probe-request.js';
-import type { HttpTransport } from './transport.js';
+import { type HttpTransport, header } from './transport.js';
 
 /** A request that checks the collector without posting events (`offpath check --probe`). */
 export interface HttpProbeOptions {
@@ -39,4 +41,36 @@ export async function probeHttp(
   if (status >= 200 && status < 300) return { status: 'ok', detail: said };
   const hint = HINTS.find(([matches]) => matches(status))?.[1] ?? 'unexpected status';
   return { status: 'failed', detail: `${said}: ${hint}` };
+}
+
+/**
+ * The circuit breaker's recovery probe for a collector: the probe request when one is configured,
+ * else a HEAD on the destination URL, with the destination's headers. It posts nothing. Any answer but
+ * a 5xx or a 429 means the collector is up again (a 405 on HEAD still proves it answers); the batches
+ * that follow tell the rest.
+ */
+export async function pingHttp(
+  transport: HttpTransport,
+  destinationUrl: string,
+  probe: HttpProbeOptions | undefined,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<SendResult> {
+  const method = probe ? (probe.method ?? 'GET') : 'HEAD';
+  const url = new URL(probe?.url ?? destinationUrl, destinationUrl).toString();
+  const outcome = await transport.send(url, { method, headers: { ...headers }, signal });
+  if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
+  const { status } = outcome.response;
+  const detail = `${method} answered ${status}`;
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfterHeader(header(outcome.response, 'retry-after'), now());
+    const error = new RateLimitedError(detail, { statusCode: status, retryAfterMs });
+    return retryAfterMs === undefined
+      ? { ok: false, kind: 'retryable', error }
+      : { ok: false, kind: 'retryable', error, retryAfterMs };
+  }
+  if (status >= 500)
+    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
+  return { ok: true };
 }

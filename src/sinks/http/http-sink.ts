@@ -9,15 +9,15 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { EventRecord } from '../../core/event.js';
 import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
-import { classifyResponse } from './classify.js';
-import { type HttpProbeOptions, probeHttp } from './http-probe.js';
+import { classifyResponse, retryableStatus, type StatusRetryOptions } from './classify.js';
+import { type HttpProbeOptions, pingHttp, probeHttp } from './http-probe.js';
 import { toRelayEvent } from './relay-format.js';
 import { HttpTransport, type HttpTransportOptions } from './transport.js';
 
 const gzip = promisify(gzipCallback);
 
 /** Options of {@link httpSink}. */
-export interface HttpSinkOptions extends HttpTransportOptions {
+export interface HttpSinkOptions extends HttpTransportOptions, StatusRetryOptions {
   readonly url: string;
   /**
    * Body format: a JSON array of records, NDJSON, or `offpath` (a JSON array of events in the model of
@@ -31,8 +31,15 @@ export interface HttpSinkOptions extends HttpTransportOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** How `offpath check --probe` checks the collector. @default undefined (not checked: reported as skipped) */
   readonly probe?: HttpProbeOptions | undefined;
-  /** Records per request. @default 100 */
+  /** Most records per request. @default 500 */
   readonly maxBatchSize?: number;
+  /** Most bytes of records per request (the pipeline's estimate, before gzip). @default 1_048_576 */
+  readonly maxBatchBytes?: number;
+  /**
+   * Requests in flight at once (also the sockets kept, unless `connections` says otherwise).
+   * Above 1, batches can reach the collector out of order. @default 4
+   */
+  readonly concurrency?: number;
   readonly clock?: Clock;
 }
 
@@ -49,13 +56,17 @@ export interface HttpPayload {
  * const sink = httpSink({ url: 'https://collector.example/ingest', format: 'ndjson', gzip: true });
  */
 export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
-  const transport = new HttpTransport(options);
+  const concurrency = options.concurrency ?? 4;
+  const transport = new HttpTransport({ ...options, connections: options.connections ?? concurrency });
   const clock = options.clock ?? systemClock;
+  const retryable = retryableStatus(options.retryableStatusCodes);
   const ndjson = options.format === 'ndjson';
   const contentType = ndjson ? 'application/x-ndjson' : 'application/json';
   return {
     type: 'http',
-    maxBatchSize: options.maxBatchSize ?? 100,
+    maxBatchSize: options.maxBatchSize ?? 500,
+    maxBatchBytes: options.maxBatchBytes ?? 1_048_576,
+    concurrency,
     format(batch: readonly EventRecord[]): OutgoingMessage<HttpPayload>[] {
       const body = ndjson
         ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`
@@ -75,8 +86,10 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
       }
       const outcome = await transport.send(options.url, { headers, body, signal: ctx.signal });
       if (!outcome.ok) return { ok: false, kind: 'retryable', error: outcome.error };
-      return classifyResponse(outcome.response, clock.now());
+      return classifyResponse(outcome.response, clock.now(), retryable);
     },
+    ping: (ctx) =>
+      pingHttp(transport, options.url, options.probe, options.headers ?? {}, ctx.signal, () => clock.now()),
     async probe(ctx: SendContext): Promise<ProbeOutcome> {
       if (!options.probe) {
         return { status: 'skipped', detail: 'no probe configured (set probe, e.g. { "url": "/health" })' };

@@ -4,14 +4,9 @@
  * @module
  */
 import type { SendResult } from '../../core/sink.js';
-import {
-  AuthenticationError,
-  BadRequestError,
-  DestinationGoneError,
-  RateLimitedError,
-  ServerError,
-} from '../../resilience/errors.js';
+import { AuthenticationError, DestinationGoneError, RateLimitedError } from '../../resilience/errors.js';
 import { parseRetryAfterHeader } from '../../resilience/retry-after.js';
+import { type RetryableStatus, retryableStatus, statusFailure } from '../http/classify.js';
 import { type HttpTransport, header } from '../http/transport.js';
 
 const GONE = new Set([
@@ -44,6 +39,7 @@ export async function sendToSlack(
   payload: unknown,
   signal: AbortSignal,
   now: () => number,
+  retryable: RetryableStatus = retryableStatus(),
 ): Promise<SendResult> {
   const outcome = await transport.send(webhookUrl, {
     headers: { 'content-type': 'application/json' },
@@ -68,7 +64,5 @@ export async function sendToSlack(
     return { ok: false, kind: 'gone', error: new DestinationGoneError(detail, { statusCode: status }) };
   if (AUTH.has(text) || status === 401 || status === 403)
     return { ok: false, kind: 'gone', error: new AuthenticationError(detail, { statusCode: status }) };
-  if (status >= 500)
-    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
-  return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
+  return statusFailure(status, detail, retryable);
 }

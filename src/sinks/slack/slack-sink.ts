@@ -4,6 +4,7 @@
  */
 import type { Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
+import { retryableStatus, type StatusRetryOptions } from '../http/classify.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
 import type { ViewOptions } from '../view/message-view.js';
 import { withCurl } from '../view/with-curl.js';
@@ -11,7 +12,7 @@ import { formatSlack, type SlackPayload } from './slack-format.js';
 import { sendToSlack } from './slack-send.js';
 
 /** Options of {@link slackSink}. */
-export interface SlackSinkOptions extends ViewOptions, HttpTransportOptions {
+export interface SlackSinkOptions extends ViewOptions, HttpTransportOptions, StatusRetryOptions {
   /** The incoming webhook URL. */
   readonly url: string;
   readonly clock?: Clock;
@@ -25,12 +26,14 @@ export function slackSink(options: SlackSinkOptions): Sink<SlackPayload> {
   const transport = new HttpTransport(options);
   const viewOptions = withCurl(options);
   const clock = options.clock ?? systemClock;
+  const retryable = retryableStatus(options.retryableStatusCodes);
   return {
     type: 'slack',
     maxBatchSize: 10,
     rateLimits: [{ limit: 1, intervalMs: 1_000 }],
     format: (batch) => formatSlack(batch, viewOptions),
-    send: (payload, ctx) => sendToSlack(transport, options.url, payload, ctx.signal, () => clock.now()),
+    send: (payload, ctx) =>
+      sendToSlack(transport, options.url, payload, ctx.signal, () => clock.now(), retryable),
     // Any request an incoming webhook accepts posts a message; nothing else proves it is alive.
     probe: async () => ({
       status: 'skipped',

@@ -6,12 +6,12 @@
 import type { SendResult } from '../../core/sink.js';
 import {
   AuthenticationError,
-  BadRequestError,
   DestinationGoneError,
   RateLimitedError,
   ServerError,
 } from '../../resilience/errors.js';
 import { parseRetryAfterHeader, telegramRetryAfterMs } from '../../resilience/retry-after.js';
+import { type RetryableStatus, retryableStatus, statusFailure } from '../http/classify.js';
 import { type HttpTransport, header } from '../http/transport.js';
 
 /** Where messages go; `chatId` changes when Telegram reports a migration. */
@@ -45,6 +45,7 @@ export async function sendToTelegram(
   payload: Readonly<Record<string, unknown>>,
   signal: AbortSignal,
   now: () => number,
+  retryable: RetryableStatus = retryableStatus(),
 ): Promise<SendResult> {
   const url = telegramMethodUrl(target.apiUrl, target.token, 'sendMessage');
   const outcome = await transport.send(url, {
@@ -88,9 +89,7 @@ export async function sendToTelegram(
   ) {
     return { ok: false, kind: 'gone', error: new DestinationGoneError(detail, { statusCode: status }) };
   }
-  if (status >= 500)
-    return { ok: false, kind: 'retryable', error: new ServerError(detail, { statusCode: status }) };
-  return { ok: false, kind: 'permanent', error: new BadRequestError(detail, { statusCode: status }) };
+  return statusFailure(status, detail, retryable);
 }
 
 /** The answer body, `undefined` when it is not a JSON object. */

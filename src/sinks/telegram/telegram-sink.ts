@@ -5,6 +5,7 @@
  */
 import type { RateLimitSpec, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
+import { retryableStatus, type StatusRetryOptions } from '../http/classify.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
 import { withCurl } from '../view/with-curl.js';
 import { formatTelegram, type TelegramFormatOptions, type TelegramPayload } from './telegram-format.js';
@@ -12,7 +13,7 @@ import { probeTelegram } from './telegram-probe.js';
 import { sendToTelegram, TELEGRAM_API_URL, type TelegramTarget } from './telegram-send.js';
 
 /** Options of {@link telegramSink}. */
-export interface TelegramSinkOptions extends TelegramFormatOptions, HttpTransportOptions {
+export interface TelegramSinkOptions extends TelegramFormatOptions, HttpTransportOptions, StatusRetryOptions {
   /** The bot token from BotFather. */
   readonly token: string;
   /** @default 'https://api.telegram.org' */
@@ -33,6 +34,7 @@ export function telegramSink(options: TelegramSinkOptions): Sink<TelegramPayload
   const transport = new HttpTransport(options);
   const viewOptions = withCurl(options);
   const clock = options.clock ?? systemClock;
+  const retryable = retryableStatus(options.retryableStatusCodes);
   const isGroup = typeof options.chatId === 'number' ? options.chatId < 0 : /^-/.test(options.chatId);
   const rateLimits: RateLimitSpec[] = [{ limit: 1, intervalMs: 1_000 }];
   if (isGroup) rateLimits.push({ limit: 20, intervalMs: 60_000 });
@@ -44,8 +46,13 @@ export function telegramSink(options: TelegramSinkOptions): Sink<TelegramPayload
     rateLimits,
     format: (batch) => formatTelegram(batch, viewOptions),
     send: (payload, ctx) =>
-      sendToTelegram(transport, target, payload as unknown as Record<string, unknown>, ctx.signal, () =>
-        clock.now(),
+      sendToTelegram(
+        transport,
+        target,
+        payload as unknown as Record<string, unknown>,
+        ctx.signal,
+        () => clock.now(),
+        retryable,
       ),
     probe: (ctx) => probeTelegram(transport, target, ctx.signal),
     close: () => transport.close(),

@@ -24,6 +24,23 @@ export interface FailureRateOptions {
   readonly seed?: number;
 }
 
+/**
+ * Shares of requests that fail in each way, drawn once per request from the seeded generator (so the
+ * shares are exact in proportion and the same on every run). They add up to at most 1.
+ */
+export interface FaultMix {
+  /** Share answered with an error status. @default 0 */
+  readonly fail?: number;
+  /** Status of those answers. @default 503 */
+  readonly failStatus?: number;
+  /** Share whose connection is reset without an answer. @default 0 */
+  readonly reset?: number;
+  /** Share answered 429 in the platform's own format. @default 0 */
+  readonly rateLimit?: number;
+  /** The wait those 429s ask for. @default 1 */
+  readonly retryAfterSec?: number;
+}
+
 interface Scheduled {
   remaining: number;
   readonly action: () => void;
@@ -31,8 +48,8 @@ interface Scheduled {
 
 /**
  * Controls the faults of one emulator. Queued faults apply to the next requests in this order: `hang`,
- * `hangNext`, `resetNext`, `rateLimitNext`, `failNext`, then the random failure rate. Latency applies to
- * every answered request.
+ * `hangNext`, `resetNext`, `rateLimitNext`, `failNext`, then the random fault mix (or failure rate).
+ * Latency applies to every answered request.
  * @example
  * emulator.faults.failNext(2, 502); // the next two requests get 502
  * emulator.faults.latencyMs = 250;   // every answer is delayed 250 ms on the emulator's clock
@@ -49,8 +66,7 @@ export class FaultController {
   #resets = 0;
   #hangs = 0;
   #rateLimits: number[] = [];
-  #failureRate = 0;
-  #failureStatus = 503;
+  #mix: Required<FaultMix> = NO_FAULTS;
   #scheduled: Scheduled[] = [];
 
   /** @param seed seed of the failure-rate generator @default 1 */
@@ -70,8 +86,25 @@ export class FaultController {
   /** Each request fails with probability `rate` (0..1), drawn from a seeded generator. */
   setFailureRate(rate: number, options: FailureRateOptions = {}): void {
     if (!(rate >= 0 && rate <= 1)) throw new TypeError(`failure rate must be within 0..1, got ${rate}`);
-    this.#failureRate = rate;
-    this.#failureStatus = options.status ?? 503;
+    this.setFaultMix({ fail: rate, failStatus: options.status ?? 503 }, options);
+  }
+
+  /**
+   * Each request meets one of several faults, with the given shares: for example 20 % answered 503,
+   * 5 % reset and 5 % answered 429 with `Retry-After: 1` (`{ fail: 0.2, reset: 0.05, rateLimit: 0.05 }`).
+   * Replaces an earlier mix or failure rate; queued faults still come first.
+   */
+  setFaultMix(mix: FaultMix, options: { readonly seed?: number } = {}): void {
+    const m = { ...NO_FAULTS, ...mix };
+    for (const key of ['fail', 'reset', 'rateLimit'] as const) {
+      if (!(m[key] >= 0 && m[key] <= 1)) throw new TypeError(`${key} must be within 0..1, got ${m[key]}`);
+    }
+    if (m.fail + m.reset + m.rateLimit > 1)
+      throw new TypeError('the shares of a fault mix add up to more than 1');
+    if (!Number.isInteger(m.failStatus) || m.failStatus < 100 || m.failStatus > 599)
+      throw new TypeError(`bad status ${m.failStatus}`);
+    if (!(m.retryAfterSec >= 0)) throw new TypeError(`retryAfterSec must be >= 0, got ${m.retryAfterSec}`);
+    this.#mix = m;
     this.#random = createSeededRandom(options.seed ?? this.#seed);
   }
 
@@ -109,7 +142,7 @@ export class FaultController {
     this.#resets = 0;
     this.#hangs = 0;
     this.#rateLimits = [];
-    this.#failureRate = 0;
+    this.#mix = NO_FAULTS;
     this.#scheduled = [];
     this.#random = createSeededRandom(this.#seed);
   }
@@ -129,9 +162,13 @@ export class FaultController {
     if (retryAfterSec !== undefined) return { kind: 'rate-limit', retryAfterSec };
     const status = this.#failures.shift();
     if (status !== undefined) return { kind: 'fail', status };
-    if (this.#failureRate > 0 && this.#random() < this.#failureRate) {
-      return { kind: 'random-fail', status: this.#failureStatus };
-    }
+    const { fail, reset, rateLimit } = this.#mix;
+    if (fail + reset + rateLimit === 0) return { kind: 'none' };
+    const draw = this.#random();
+    if (draw < fail) return { kind: 'random-fail', status: this.#mix.failStatus };
+    if (draw < fail + reset) return { kind: 'reset' };
+    if (draw < fail + reset + rateLimit)
+      return { kind: 'rate-limit', retryAfterSec: this.#mix.retryAfterSec };
     return { kind: 'none' };
   }
 
@@ -143,6 +180,14 @@ export class FaultController {
     for (const s of due) s.action();
   }
 }
+
+const NO_FAULTS: Required<FaultMix> = Object.freeze({
+  fail: 0,
+  failStatus: 503,
+  reset: 0,
+  rateLimit: 0,
+  retryAfterSec: 1,
+});
 
 function checkCount(n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new TypeError(`count must be a non-negative integer, got ${n}`);

@@ -95,6 +95,26 @@ describe('emulator server core', () => {
     expect(await statuses(3)).toEqual([200, 200, 200]);
   });
 
+  it('mixes faults in their shares: error statuses, resets and 429s, the same ones on every run', async () => {
+    await start();
+    const mix = { fail: 0.2, reset: 0.05, rateLimit: 0.05, retryAfterSec: 1 };
+    server.faults.setFaultMix(mix, { seed: 3 });
+    const first = await statuses(400);
+    server.faults.setFaultMix(mix, { seed: 3 });
+    expect(await statuses(400)).toEqual(first);
+    const share = (v: number | string) => first.filter((s) => s === v).length / first.length;
+    expect(share(503)).toBeGreaterThan(0.14);
+    expect(share(503)).toBeLessThan(0.26);
+    expect(share('error')).toBeGreaterThan(0.02);
+    expect(share('error')).toBeLessThan(0.09);
+    expect(share(429)).toBeGreaterThan(0.02);
+    expect(share(429)).toBeLessThan(0.09);
+    expect(server.received.find((r) => r.status === 429)?.responseHeaders['retry-after']).toBe('1');
+    expect(() => server.faults.setFaultMix({ fail: 0.6, reset: 0.5 })).toThrow(/more than 1/);
+    server.faults.clear();
+    expect(await statuses(3)).toEqual([200, 200, 200]);
+  });
+
   it('resets the connection of the next n requests without an answer', async () => {
     await start();
     server.faults.resetNext(2);
