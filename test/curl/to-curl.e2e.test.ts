@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CurlRequest, toCurl } from '../../src/curl/to-curl.js';
+import { optionalTool } from '../helpers/system-tool.js';
 
 const run = promisify(execFile);
 
@@ -20,10 +21,12 @@ let base = '';
 let server: ReturnType<typeof createServer>;
 const seen = new Map<string, Seen>();
 
+// bash and curl replay every command; zsh, when installed, replays the hostile set as well.
+const curl = optionalTool('curl', 'apt-get install -y curl');
+const zsh = optionalTool('zsh', 'apt-get install -y zsh');
+const shells = ['/bin/bash', ...(zsh === undefined ? [] : [zsh])];
+
 beforeAll(async () => {
-  for (const shell of ['/bin/bash', '/usr/bin/zsh'])
-    if (!existsSync(shell))
-      throw new Error(`${shell} is required for the curl tests (apt-get install -y zsh)`);
   server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -167,8 +170,8 @@ function expected(c: (typeof hostile)[number], shellSeen: Seen): void {
   );
 }
 
-describe('toCurl, replayed by real shells and the real curl', () => {
-  for (const shell of ['/bin/bash', '/usr/bin/zsh']) {
+describe.runIf(curl !== undefined)('toCurl, replayed by real shells and the real curl', () => {
+  for (const shell of shells) {
     it(`${shell}: every hostile request arrives byte for byte, and nothing is expanded or run`, async () => {
       for (const f of ['/tmp/offpath-pwned-1', '/tmp/offpath-pwned-2', '/tmp/offpath-pwned-3'])
         rmSync(f, { force: true });

@@ -17,7 +17,7 @@ export async function connectForTest(prefix: string, url = REDIS_URL): Promise<R
 /** Polls `check` every 10 ms until it holds; throws after `timeoutMs`. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 3_000,
+  timeoutMs = 15_000,
   what = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -54,7 +54,8 @@ describe('a Node app using a relay as its single destination', () => {
       .flatMap((m) => m.embeds as Array<{ title: string; fields?: Array<{ name: string; value: string }> }>);
     expect(embeds.map((e) => e.title)).toContain('🔴 order 0 failed');
     expect(embeds.map((e) => e.title)).toContain('🟠 slow upstream');
-    expect(JSON.stringify(embeds.at(-1))).toContain('502');
+    // HTTP destinations keep several batches in flight, so the relay may receive them in any order.
+    expect(JSON.stringify(embeds.find((e) => e.title === '🟠 slow upstream'))).toContain('502');
     expect(discord.received.filter((r) => r.status === 429)).toEqual([]);
     const everything = JSON.stringify(discord.messages());
     expect(everything).not.toContain('hunter2-secret');
