@@ -17,6 +17,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['coordination', () => import('./coordination.js')],
   ['serve', () => import('./serve.js')],
   ['gateway', () => import('./gateway.js')],
+  ['import', () => import('./import-cost.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -92,10 +92,12 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .description('run the main job end to end on this machine, with no setup')
     .option('--requests <n>', 'calls the sample app makes', wholeNumber(1), 120)
     .option('--interval <ms>', 'pause between calls', wholeNumber(0), 60)
-    .action(async (opts: { requests: number; interval: number }) => {
+    .option('--keep', 'keep the temporary folder (audit file, spool) to inspect it')
+    .action(async (opts: { requests: number; interval: number; keep?: boolean }) => {
       const { ok } = await runDemo({
         requests: opts.requests,
         intervalMs: opts.interval,
+        keep: opts.keep ?? false,
         print: (line) => io.out(`${line}\n`),
       });
       exit(ok ? 0 : 1);

@@ -5,7 +5,7 @@
  * spool, then is replayed in order while the others carry on; the final ledger is printed and checked.
  * @module
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOffpath, type OffpathStats } from '../instance/create-offpath.js';
@@ -24,18 +24,27 @@ export interface DemoOptions {
   readonly requests?: number;
   /** Pause between requests, in ms. @default 60 */
   readonly intervalMs?: number;
-  /** Directory for the file destination. @default a new temporary directory */
+  /** Directory for the file destination and the spool. @default a new temporary directory */
   readonly dir?: string;
+  /**
+   * Keep the temporary directory (audit file and spool) after the run, to inspect it. A directory
+   * passed as `dir` is always kept.
+   * @default false
+   */
+  readonly keep?: boolean;
   /** Where progress lines go. */
   readonly print: (line: string) => void;
 }
 
 /** Runs the demo; resolves with the final ledger. */
-export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathStats; ok: boolean }> {
+export async function runDemo(
+  options: DemoOptions,
+): Promise<{ stats: OffpathStats; ok: boolean; dir: string; kept: boolean }> {
   const { print } = options;
   const requests = options.requests ?? 120;
   const intervalMs = options.intervalMs ?? 60;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'offpath-demo-'));
+  const kept = options.dir !== undefined || options.keep === true;
   const api = await startSampleApi();
   const collector = await startCollectorEmulator();
   const discord = await startDiscordEmulator();
@@ -144,7 +153,7 @@ export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathSta
     `  Slack:     ${slack.messages().length} messages`,
     `  collector: ${collector.items().length} events stored, after riding out its outage`,
     `  responses 429 from any platform: ${limited}`,
-    `  spool: ${stats.spool?.committed ?? 0} rows written to ${spoolFile} during the outage, ${Object.values(stats.spool?.backlog ?? {}).reduce((a, b) => a + b, 0)} left (inspect: offpath spool stats --spool ${spoolFile})`,
+    `  spool: ${stats.spool?.committed ?? 0} rows written during the outage, ${Object.values(stats.spool?.backlog ?? {}).reduce((a, b) => a + b, 0)} left${kept ? ` (inspect: offpath spool stats --spool ${spoolFile})` : ''}`,
   ];
   for (const e of [api, collector, discord, telegram, slack]) await e.close();
 
@@ -157,10 +166,14 @@ export async function runDemo(options: DemoOptions): Promise<{ stats: OffpathSta
   print('  what each platform received:');
   for (const line of platforms) print(line);
   print(
-    `  the audit file is ${file}; secrets in URLs, headers and bodies were redacted before leaving the process.`,
+    kept
+      ? `  the audit file is ${file}; secrets in URLs, headers and bodies were redacted before leaving the process.`
+      : '  secrets in URLs, headers and bodies were redacted before leaving the process (run with --keep to inspect the audit file and the spool).',
   );
   print('  "digested" events were merged into digest messages ("×N more") instead of flooding the channels.');
-  return { stats, ok };
+  // The instance is closed: nothing holds the spool or the audit file any more.
+  if (!kept) rmSync(dir, { recursive: true, force: true });
+  return { stats, ok, dir, kept };
 }
 
 /** The ledger as an aligned table. */

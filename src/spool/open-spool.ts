@@ -6,8 +6,9 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SPOOL_APPLICATION_ID, SPOOL_SCHEMA_VERSION, SpoolStore } from './spool-store.js';
+import { sqliteDriver } from './sqlite-driver.js';
 
 /** A spool file that could not be used and was renamed. */
 export interface MovedAside {
@@ -37,7 +38,7 @@ function inspect(path: string): string | undefined {
   if (header.toString('latin1') !== SQLITE_HEADER) return 'not a SQLite database';
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { fileMustExist: true });
+    db = new (sqliteDriver())(path, { fileMustExist: true });
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = (
@@ -74,7 +75,7 @@ export function openSpool(path: string, now: number = Date.now()): OpenedSpool {
   mkdirSync(dirname(path), { recursive: true });
   const problem = inspect(path);
   const movedAside = problem === undefined ? undefined : { movedTo: moveAside(path, now), reason: problem };
-  const db = new Database(path);
+  const db = new (sqliteDriver())(path);
   db.pragma('journal_mode = WAL');
   // WAL with NORMAL is durable across process crashes (kill -9); only a power loss may lose the last commit.
   db.pragma('synchronous = NORMAL');
@@ -91,7 +92,7 @@ export function openExistingSpool(path: string): { store: SpoolStore } | { probl
   if (!existsSync(path)) return { problem: `no spool at ${path}` };
   const problem = inspect(path);
   if (problem !== undefined) return { problem: `${path} is not a usable spool: ${problem}` };
-  const db = new Database(path, { fileMustExist: true });
+  const db = new (sqliteDriver())(path, { fileMustExist: true });
   db.pragma('busy_timeout = 2000');
   return { store: new SpoolStore(path, db) };
 }
