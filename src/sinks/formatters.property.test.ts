@@ -59,6 +59,24 @@ const batchArb = fc
   .map((events) => events.map((e, i) => normalizeEvent(e, { id: i + 1, receivedAt: 0 })));
 const curl = (r: Parameters<typeof toCurl>[0]) => toCurl(r, { exact: false });
 
+/** How many ``` runs a text holds. */
+const fences = (text: string): number => text.split('```').length - 1;
+
+/** Every mrkdwn text of a Slack message's blocks. */
+function blockTexts(blocks: readonly unknown[]): string[] {
+  const out: string[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      if (typeof o['text'] === 'string' && o['type'] === 'mrkdwn') out.push(o['text']);
+      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(blocks);
+  return out;
+}
+
 function coversOnce(
   messages: ReadonlyArray<{ records: readonly EventRecord[] }>,
   batch: readonly EventRecord[],
@@ -81,6 +99,11 @@ describe('formatters with random hostile records', () => {
           });
           expect(verdict.kind, JSON.stringify(verdict)).toBe('ok');
           expect(payload.allowed_mentions).toEqual({ parse: [] });
+          // Only offpath's own code blocks use fences, each closed: user text cannot open one.
+          for (const embed of payload.embeds) {
+            expect(fences(embed.description ?? '') % 2).toBe(0);
+            for (const f of embed.fields ?? []) expect(fences(f.name) + fences(f.value)).toBe(0);
+          }
         }
       }),
       { numRuns: 150 },
@@ -110,6 +133,7 @@ describe('formatters with random hostile records', () => {
         for (const { payload } of messages) {
           expect(validateBlocks(payload.blocks, DEFAULT_SLACK_LIMITS, 'utf16')).toBeUndefined();
           expect(findNotifications(payload as unknown as Record<string, unknown>).any).toBe(false);
+          for (const text of blockTexts(payload.blocks)) expect(fences(text) % 2).toBe(0);
         }
       }),
       { numRuns: 150 },

@@ -166,11 +166,14 @@ export function embedSize(embed: DiscordEmbed): number {
 }
 
 /**
- * Makes mentions inert even where `allowed_mentions` would not apply (a copy pasted elsewhere):
- * a zero-width space after `@` in @everyone/@here and inside `<@…>`, `<@&…>`, `<#…>`.
+ * Makes user text inert in markdown: mentions even where `allowed_mentions` would not apply (a copy
+ * pasted elsewhere: a zero-width space after `@` in @everyone/@here and inside `<@…>`, `<@&…>`,
+ * `<#…>`), and code fences, since an odd number of ``` would turn the rest of the message into code.
  */
 export function neutralize(text: string): string {
-  return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200b$2>');
+  return defuseFences(
+    text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<(@[!&]?|#)(\d+)>/g, '<$1\u200b$2>'),
+  );
 }
 
 /** A ``` inside a code block would end it early: break the run with a zero-width space. */

@@ -40,9 +40,16 @@ export const SLACK_LIMITS = {
 const BLOCK_TEXT = 2_900;
 const MAX_CODE_SECTIONS = 3;
 
-/** Escapes the three characters Slack treats as control characters. */
+/**
+ * Escapes the three characters Slack treats as control characters, and breaks every ``` with zero-width
+ * spaces: an odd number of fences in user text would turn the rest of the section into code.
+ */
 export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/```/g, '`\u200b`\u200b`');
 }
 
 /** Formats a batch into messages of at most 50 blocks, in order. */
