@@ -76,4 +76,38 @@ describe('winston transport', () => {
     expect(events[2]!.level).toBe('trace');
     expect(typeof events[0]!.time).toBe('number');
   });
+
+  it("emits 'logged' for each entry, flushes the instance on close, and refuses to run without a target", async () => {
+    const events: OffpathEvent[] = [];
+    let flushed = 0;
+    const instance = {
+      emit: (e: OffpathEvent) => events.push(e) > 0,
+      flush: async () => {
+        flushed++;
+        return { complete: true };
+      },
+    };
+    const transport = new OffpathWinstonTransport({ offpath: instance });
+    const logged: unknown[] = [];
+    transport.on('logged', (info) => logged.push(info));
+    const logger = winston.createLogger({ transports: [transport] });
+    logger.warn('disk almost full');
+    await waitFor(() => logged.length === 1, 2_000, "'logged'");
+    expect(logged[0]).toMatchObject({ message: 'disk almost full', level: 'warn' });
+    expect(events).toHaveLength(1);
+
+    const closed = new Promise<void>((resolve) => transport.once('closed', () => resolve()));
+    transport.close();
+    await closed;
+    expect(flushed).toBe(1);
+
+    for (const bad of [{}, { offpath: undefined }, { offpath: 42 }, { offpath: { emit: 'no' } }]) {
+      expect(() => new OffpathWinstonTransport(bad as never)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_CONFIG',
+          issues: [expect.objectContaining({ path: 'offpath' })],
+        }),
+      );
+    }
+  });
 });
