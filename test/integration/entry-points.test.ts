@@ -48,19 +48,25 @@ const ERRORS = [
   'formatConfigIssue',
 ];
 
-/** The modules a file loads when it is imported: static imports and re-exports that are not type-only. */
-function runtimeGraph(entry: string): Set<string> {
+/**
+ * What importing a file loads: its static imports and re-exports that are not type-only, followed
+ * through the sources, and the packages among them.
+ */
+function runtimeGraph(entry: string): { files: string[]; packages: Set<string> } {
   const seen = new Set<string>();
+  const packages = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'/gms)) {
-      visit(join(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+    for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gms)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else if (!spec.startsWith('node:')) packages.add(spec);
     }
   };
   visit(join(root, entry));
-  return new Set([...seen].map((f) => relative(root, f).split('\\').join('/')));
+  return { files: [...seen].map((f) => relative(root, f).split('\\').join('/')), packages };
 }
 
 describe('entry points', () => {
@@ -109,10 +115,14 @@ describe('entry points', () => {
   });
 
   it('importing offpath loads neither the gateway, the relay, the services nor the metrics collector', () => {
-    const loaded = [...runtimeGraph('src/index.ts')];
-    expect(loaded).toContain('src/instance/create-offpath.ts');
-    expect(loaded.filter((f) => /^src\/(gateway|relay|server|cli|demo)\//.test(f))).toEqual([]);
-    expect(loaded).not.toContain('src/resilience/telemetry.ts');
-    expect(loaded).not.toContain('src/resilience/index.ts');
+    const { files, packages } = runtimeGraph('src/index.ts');
+    expect(files).toContain('src/instance/create-offpath.ts');
+    expect(files.filter((f) => /^src\/(gateway|relay|server|cli|demo)\//.test(f))).toEqual([]);
+    expect(files).not.toContain('src/resilience/telemetry.ts');
+    expect(files).not.toContain('src/resilience/index.ts');
+    // Loaded when used: undici by the first network destination, SQLite by a spool, YAML by a YAML config.
+    expect(packages).toContain('zod');
+    for (const name of ['undici', 'better-sqlite3', 'yaml', 'commander'])
+      expect(packages).not.toContain(name);
   });
 });
