@@ -5,6 +5,7 @@
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import type { Source } from '../../core/source.js';
+import { tellFailure } from '../guard-subscriber.js';
 import { pinoToEvent } from './log-event.js';
 
 /** Options of {@link pinoSource}. */
@@ -21,7 +22,8 @@ export interface PinoSourceOptions {
 export function pinoSource(options: PinoSourceOptions = {}): Source {
   return {
     name: 'pino',
-    attach(emit) {
+    attach(emit, report) {
+      const fail = tellFailure([options.onError, report]);
       const channel = new BroadcastChannel(options.channel ?? 'offpath');
       channel.unref();
       channel.onmessage = (message: unknown) => {
@@ -29,7 +31,7 @@ export function pinoSource(options: PinoSourceOptions = {}): Source {
           const data = (message as { data?: unknown }).data;
           if (typeof data === 'object' && data !== null) emit(pinoToEvent(data as Record<string, unknown>));
         } catch (error) {
-          options.onError?.(error);
+          fail(error);
         }
       };
       return () => channel.close();
