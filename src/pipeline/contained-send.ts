@@ -55,7 +55,7 @@ export function containedSend(
     pending.then(
       (value) => {
         const result = validateResult(value);
-        if (result !== value) breach(result.ok ? undefined : result.error);
+        if (result !== value && !result.ok) breach(result.error);
         finish(result);
       },
       (error: unknown) => {

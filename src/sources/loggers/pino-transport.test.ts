@@ -50,7 +50,16 @@ describe('pino transport, self-contained', () => {
       destinations: [{ name: 'c', type: 'http', url: 'http://127.0.0.1:9/' }],
     } as never);
     await expect(both).rejects.toMatchObject({ issues: [{ path: 'channel' }] });
-  });
+    // Through pino: the worker's ConfigError becomes the transport's 'error' event, naming the field.
+    const transport = pino.transport({
+      target,
+      options: { destinations: [{ name: 'c', type: 'http', url: 'ftp://nope' }] },
+    });
+    const error = await new Promise<Error>((resolve) => transport.once('error', resolve));
+    expect(error.message).toContain('destinations[0].url: must be an absolute http(s) URL');
+    // pino's own keys in the options are not offpath's problem.
+    expect(error.message).not.toContain('pinoWillSendConfig');
+  }, 30_000);
 });
 
 describe('pino transport, channel mode', () => {
