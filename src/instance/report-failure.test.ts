@@ -1,11 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { track } from '../../test/helpers/cleanups.js';
+import { startServer } from '../../test/helpers/http-server.js';
 import type { OffpathConfig } from '../config/config-schema.js';
 import type { FailureReport } from '../pipeline/events.js';
 import { memorySink } from '../sinks/memory-sink.js';
+import { httpSource } from '../sources/http-source.js';
 import { processHealth } from '../sources/process-health.js';
 import { startCollectorEmulator } from '../testing/emulators/collector/emulator.js';
 import { ManualClock } from '../testing/manual-clock.js';
@@ -151,6 +154,32 @@ describe('one reporter for internal failures', () => {
       ['source', 'reading bug'],
       ['source', 'reading bug'],
     ]);
+    expect(w.heard).toEqual(w.hooked);
+  });
+
+  it("source: a capture subscriber that fails inside the app's request reaches both onErrors, not the app", async () => {
+    const server = await track(startServer());
+    const w = watched({ destinations: [{ name: 'm', type: 'custom', sink: memorySink() }] });
+    const offpath = await w.offpath;
+    const own: unknown[] = [];
+    const detach = offpath.attach(
+      httpSource({
+        sampleRate: 0.5,
+        random: () => {
+          throw new Error('random bug');
+        },
+        onError: (error) => own.push(error),
+      }),
+    );
+    const status = await new Promise<number>((resolve, reject) => {
+      http
+        .get(`${server.url}/orders`, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)))
+        .on('error', reject);
+    });
+    detach();
+    expect(status).toBe(200);
+    expect(own.map((e) => (e as Error).message)).toEqual(['random bug']);
+    expect(w.hooked.map((r) => [r.phase, message(r)])).toEqual([['source', 'random bug']]);
     expect(w.heard).toEqual(w.hooked);
   });
 
