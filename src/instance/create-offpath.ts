@@ -136,7 +136,11 @@ export interface Offpath {
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
-  /** Starts a capture source feeding this instance; returns a function that stops it. */
+  /**
+   * Starts a capture source feeding this instance; returns a function that stops it. A throwing
+   * `attach` (phase `attach`) and the source's later failures (phase `source`) go to `onError` and
+   * the `error` event.
+   */
   attach(source: Source): () => void;
   /**
    * Publishes an event of a service running on this instance (the gateway) on the typed stream.
