@@ -64,7 +64,14 @@ export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
-export type { CircuitStateName, OffpathEvents, RefuseReason } from './pipeline/events.js';
+export type {
+  CircuitStateName,
+  FailureContext,
+  FailurePhase,
+  FailureReport,
+  OffpathEvents,
+  RefuseReason,
+} from './pipeline/events.js';
 export type { DeadLetterReason, DropReason, LedgerSnapshot } from './pipeline/ledger.js';
 export { reconciles } from './pipeline/ledger.js';
 export type { OverflowPolicy } from './pipeline/overflow.js';
