@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
 import { isDiscordWebhookUrl } from '../sinks/discord/discord-send.js';
 import { isSlackWebhookUrl } from '../sinks/slack/slack-send.js';
-import { templateProblem } from '../sinks/template/message-template.js';
+import { chatShape } from './chat-options-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -34,12 +34,6 @@ const webhookUrl = (isShape: (value: string) => boolean, message: string) =>
     else if (!isShape(value)) ctx.addIssue({ code: 'custom', message });
   });
 
-/** A mustache template, parsed now so a typo fails validation instead of the first message. */
-const templateText = z.string().superRefine((value, ctx) => {
-  const problem = templateProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (check the {{…}} tags)` });
-});
-
 const presetOr = <const P extends readonly [string, ...string[]], T extends z.ZodType>(
   presets: P,
   custom: T,
@@ -53,7 +47,10 @@ export const commonDestinationShape = {
       /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
       'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
     ),
-  /** Events below this level never reach the destination. */
+  /**
+   * Events below this level never reach the destination.
+   * @default 'trace' ('warn' for Discord, Telegram and Slack)
+   */
   minLevel: level.optional(),
   enabled: z.boolean().optional(),
   queue: z
@@ -138,16 +135,11 @@ export const commonDestinationShape = {
     .optional(),
 };
 
-/** Message templates by event kind (see docs/MESSAGES.md). */
-const templates = z
-  .record(z.string(), z.object({ title: templateText.optional(), body: templateText.optional() }).strict())
-  .optional();
-
 const discord = z
   .object({
     ...commonDestinationShape,
     type: z.literal('discord'),
-    templates,
+    ...chatShape,
     url: webhookUrl(
       isDiscordWebhookUrl,
       'must be a Discord webhook URL (https://discord.com/api/webhooks/{id}/{token})',
@@ -162,7 +154,7 @@ const telegram = z
   .object({
     ...commonDestinationShape,
     type: z.literal('telegram'),
-    templates,
+    ...chatShape,
     token: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (the token BotFather gave you)'),
@@ -180,7 +172,7 @@ const slack = z
   .object({
     ...commonDestinationShape,
     type: z.literal('slack'),
-    templates,
+    ...chatShape,
     url: webhookUrl(
       isSlackWebhookUrl,
       'must be a Slack incoming webhook URL (https://hooks.slack.com/services/T…/B…/…)',
