@@ -59,6 +59,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         username: destination.username,
         avatarUrl: destination.avatarUrl,
         threadId: destination.threadId,
+        timeZone: destination.timeZone,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -71,6 +72,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         apiUrl: destination.apiUrl,
         messageThreadId: destination.messageThreadId,
         disableNotification: destination.disableNotification,
+        timeZone: destination.timeZone,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -81,6 +83,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         service: context.service,
         clock: context.clock,
         templates: destination.templates,
+        timeZone: destination.timeZone,
         retryableStatusCodes,
       });
   }
