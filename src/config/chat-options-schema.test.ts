@@ -26,6 +26,31 @@ describe('chat destination options', () => {
     ]);
   });
 
+  it('criticalMention: ids in each platform shape', () => {
+    expect(() =>
+      validateConfig({
+        destinations: [
+          { ...DISCORD, criticalMention: { roles: ['123456789012345678'], users: ['98765432109876543'] } },
+          { ...SLACK, criticalMention: { userGroups: ['SAZ94GDB8'], users: ['U024BE7LH', 'W012A3CDE'] } },
+          { ...TELEGRAM, criticalMention: { users: [123456789, '@oncall_lead'] } },
+        ],
+      }),
+    ).not.toThrow();
+    expect(problems({ ...DISCORD, criticalMention: { roles: ['@everyone'] } })).toEqual([
+      'destinations[0].criticalMention.roles[0]: must be a Discord id of 17-20 digits (Developer Mode, then Copy ID)',
+    ]);
+    expect(problems({ ...SLACK, criticalMention: { userGroups: ['@oncall'], users: ['alice'] } })).toEqual([
+      'destinations[0].criticalMention.userGroups[0]: must be a user-group id (S…, not its @handle)',
+      'destinations[0].criticalMention.users[0]: must be a member id (U… or W…, not a display name)',
+    ]);
+    expect(problems({ ...TELEGRAM, criticalMention: { users: ['everyone'] } })).toEqual([
+      'destinations[0].criticalMention.users[0]: must be a numeric user id or an @username (5-32 letters, digits or _)',
+    ]);
+    expect(problems({ ...DISCORD, criticalMention: { everyone: true } })[0]).toMatch(
+      /^destinations\[0\]\.criticalMention\.everyone: unknown setting/,
+    );
+  });
+
   it('minLevel: warn unless set, shown as the default in the published JSON Schema', () => {
     const valid = validateConfig({ destinations: [DISCORD, { ...SLACK, minLevel: 'info' }, TELEGRAM] });
     expect(valid.destinations.map((d) => d.minLevel)).toEqual(['warn', 'info', 'warn']);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
 import { isDiscordWebhookUrl } from '../sinks/discord/discord-send.js';
 import { isSlackWebhookUrl } from '../sinks/slack/slack-send.js';
-import { chatShape } from './chat-options-schema.js';
+import { chatShape, discordMention, slackMention, telegramMention } from './chat-options-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -144,6 +144,7 @@ const discord = z
       isDiscordWebhookUrl,
       'must be a Discord webhook URL (https://discord.com/api/webhooks/{id}/{token})',
     ),
+    criticalMention: discordMention,
     username: z.string().min(1).max(80).optional(),
     avatarUrl: httpUrl.optional(),
     threadId: z.string().regex(/^\d+$/, 'must be a numeric thread id').optional(),
@@ -162,6 +163,7 @@ const telegram = z
       z.number().int(),
       z.string().regex(/^(-?\d+|@\w+)$/, 'must be a numeric id or @channelname'),
     ]),
+    criticalMention: telegramMention,
     messageThreadId: z.number().int().positive().optional(),
     disableNotification: z.boolean().optional(),
     apiUrl: httpUrl.optional(),
@@ -177,6 +179,7 @@ const slack = z
       isSlackWebhookUrl,
       'must be a Slack incoming webhook URL (https://hooks.slack.com/services/T…/B…/…)',
     ),
+    criticalMention: slackMention,
   })
   .strict();
 

@@ -60,6 +60,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         avatarUrl: destination.avatarUrl,
         threadId: destination.threadId,
         timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -73,6 +74,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         messageThreadId: destination.messageThreadId,
         disableNotification: destination.disableNotification,
         timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -84,6 +86,7 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         clock: context.clock,
         templates: destination.templates,
         timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
       });
   }
