@@ -151,7 +151,7 @@ function renderBlocks(view: MessageView, mention: string | undefined): SlackBloc
   return blocks;
 }
 
-/** The configured mentions in Slack's syntax; the only unescaped `<…>` offpath ever writes. */
+/** The configured mentions in Slack's syntax, unescaped on purpose: built from config only, never from record text. */
 function mentionLine(mention: SlackMention | undefined): string | undefined {
   const parts = [
     ...(mention?.userGroups ?? []).map((id) => `<!subteam^${id}>`),
