@@ -25,6 +25,7 @@ const nasty = fc.oneof(
     '```',
     '<b>&amp;</b>',
     '\u200b@everyone',
+    'ask @oncall_lead or mail ops@example.com',
     '😀'.repeat(300),
     'x'.repeat(120_000),
   ),
@@ -59,6 +60,9 @@ const batchArb = fc
   .array(eventArb, { minLength: 1, maxLength: 12 })
   .map((events) => events.map((e, i) => normalizeEvent(e, { id: i + 1, receivedAt: 0 })));
 const curl = (r: Parameters<typeof toCurl>[0]) => toCurl(r, { exact: false });
+
+/** A mention Telegram would link in message text: `@` at a word start, then a 5+ character name. */
+const USERNAME_MENTION = /(^|[^A-Za-z0-9_])@[A-Za-z][A-Za-z0-9_]{4}/;
 
 /** How many ``` runs a text holds. */
 const fences = (text: string): number => text.split('```').length - 1;
@@ -120,6 +124,8 @@ describe('formatters with random hostile records', () => {
           const parsed = parseTelegramHtml(payload.text);
           expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
           if (parsed.ok) expect(parsed.text.length).toBeLessThanOrEqual(4096);
+          // No @username outside code that Telegram would link (and notify).
+          expect(payload.text.replace(/<pre>[\s\S]*?<\/pre>/g, '')).not.toMatch(USERNAME_MENTION);
         }
       }),
       { numRuns: 150 },

@@ -51,6 +51,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Telegram links `@username` in any message text and notifies that user: a zero-width space after the
+ * `@` keeps a name in a record inert (an e-mail address, with a letter before its `@`, is left alone).
+ * Code blocks need nothing: no entity forms inside them.
+ */
+function defuseMentions(text: string): string {
+  return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z][A-Za-z0-9_]{4})/g, '$1@\u200b');
+}
+
 /** Formats a batch into messages in order; each record is listed on the message holding its last part. */
 export function formatTelegram(
   batch: readonly EventRecord[],
@@ -94,7 +103,7 @@ export function formatTelegram(
 function renderSegments(view: MessageView, mention: Segment | undefined): Segment[] {
   const out: Segment[] = [];
   const text = (plain: string, wrap?: 'b' | 'i'): void => {
-    for (const piece of chunk(plain, TELEGRAM_TEXT_LIMIT - 2)) {
+    for (const piece of chunk(defuseMentions(plain), TELEGRAM_TEXT_LIMIT - 2)) {
       const html = wrap ? `<${wrap}>${escapeHtml(piece)}</${wrap}>` : escapeHtml(piece);
       out.push({ html, visible: piece.length });
     }
