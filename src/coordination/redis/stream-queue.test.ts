@@ -57,6 +57,20 @@ describe('StreamQueue', () => {
     expect(value(await b.queue.depth())).toEqual({ length: 0, pending: 0 });
   });
 
+  it("touch keeps a slow consumer's entries from being claimed; untouched ones are claimed", async () => {
+    const a = await replica('a');
+    const b = await replica('b');
+    value(await a.queue.append(['slow', 'stuck']));
+    const [slow, stuck] = value(await a.queue.read(2));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(value(await a.queue.touch([slow!.id]))).toBe(1);
+    const claimed = value(await b.queue.claimStale(100));
+    expect(claimed.map((e) => e.payload)).toEqual([stuck!.payload]);
+    // An acknowledged entry is gone: touching it changes nothing.
+    value(await a.queue.ack([slow!.id]));
+    expect(value(await a.queue.touch([slow!.id]))).toBe(0);
+  });
+
   it('refuses to grow past maxLength, so a stalled group cannot fill Redis', async () => {
     const { queue } = await replica('x', { maxLength: 5 });
     expect(value(await queue.append(['1', '2', '3']))).toMatchObject({ ids: expect.any(Array) });

@@ -7,6 +7,19 @@
  * @module
  */
 import type { RedisConnection, RunResult } from './connection.js';
+import { RedisScript } from './script.js';
+
+/**
+ * Checks the length and appends every payload in one step (one round trip, and no other append can
+ * slip in between the check and the writes): `0` when the batch does not fit, else the new ids.
+ */
+const APPEND = new RedisScript(`
+local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])
+if #ARGV - 1 > room then return 0 end
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i]) end
+return ids
+`);
 
 /** Options of {@link StreamQueue}. */
 export interface StreamQueueOptions {
@@ -54,21 +67,12 @@ export class StreamQueue {
     return this.#key;
   }
 
-  /** Appends payloads in one round trip, in order; refuses them all when the stream is full. */
+  /** Appends payloads in one round trip, in order; refuses them all when the stream would pass `maxLength`. */
   async append(payloads: readonly string[]): Promise<RunResult<AppendOutcome>> {
     if (payloads.length === 0) return { ok: true, value: { ids: [] } };
     return this.#connection.run(async (c) => {
-      const length = await c.xlen(this.#key);
-      if (length + payloads.length > this.#maxLength) return { full: true } as const;
-      const pipeline = c.pipeline();
-      for (const payload of payloads) pipeline.xadd(this.#key, '*', 'p', payload);
-      const results = (await pipeline.exec()) ?? [];
-      const ids: string[] = [];
-      for (const [error, id] of results) {
-        if (error) throw error;
-        ids.push(String(id));
-      }
-      return { ids };
+      const reply = await APPEND.run(c, [this.#key], [this.#maxLength, ...payloads]);
+      return Array.isArray(reply) ? { ids: reply.map(String) } : ({ full: true } as const);
     });
   }
 
@@ -100,6 +104,27 @@ export class StreamQueue {
         count,
       )) as [string, RawEntries, string[]?];
       return entries(reply[1]);
+    });
+  }
+
+  /**
+   * Resets the idle time of entries this consumer still works on, so no other replica claims them
+   * while a slow delivery is under way. An entry another replica claimed meanwhile comes back to this
+   * one (both deliver it: at least once).
+   */
+  async touch(ids: readonly string[]): Promise<RunResult<number>> {
+    if (ids.length === 0) return { ok: true, value: 0 };
+    return this.#withGroup(async (c) => {
+      const reply = (await c.call(
+        'XCLAIM',
+        this.#key,
+        this.#group,
+        this.#consumer,
+        0,
+        ...ids,
+        'JUSTID',
+      )) as string[];
+      return reply.length;
     });
   }
 
