@@ -1,7 +1,7 @@
 /**
  * `/metrics` of the relay's shared queue: its state (shared or local fallback), what was appended,
  * taken locally, claimed from other replicas and acknowledged, what this replica holds, and the
- * stream's own length and pending count (read from Redis at scrape time; absent while it is away).
+ * stream's own length and pending count (read from Redis at scrape time; NaN while it is away).
  * @module
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -50,12 +50,11 @@ export function registerQueueMetrics(
     this.set(sources.held());
   });
   // One round trip per scrape for both gauges (the registry collects them in order, concurrently);
-  // while Redis is away they are simply absent.
+  // while Redis is away they read NaN (unknown) rather than a stale or a made-up 0.
   let reading: Promise<{ length: number; pending: number } | undefined> = Promise.resolve(undefined);
   const show = async (gauge: Gauge, pick: 'length' | 'pending'): Promise<void> => {
     const depth = await reading;
-    gauge.reset();
-    if (depth) gauge.set(depth[pick]);
+    gauge.set(depth ? depth[pick] : Number.NaN);
   };
   gauge(
     'offpath_relay_queue_length',

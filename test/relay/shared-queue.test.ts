@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OffpathConfig } from '../../src/config/config-schema.js';
+import { eventually } from '../helpers/coordination.js';
+import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
+import { startTestRelay } from '../helpers/relay.js';
+
+let prefix: string;
+let admin: Awaited<ReturnType<typeof requireRedis>>;
+
+beforeEach(async () => {
+  admin = await requireRedis();
+  prefix = testPrefix(admin);
+});
+
+const shared = (url = REDIS_URL, queue: Record<string, unknown> = {}): Partial<OffpathConfig> => ({
+  coordination: { redis: { url, keyPrefix: prefix } },
+  server: { queue: { type: 'redis', claimAfterMs: 1_000, ...queue } },
+});
+
+async function metric(url: string, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+const events = (n: number, tag: string) =>
+  JSON.stringify(Array.from({ length: n }, (_, i) => ({ message: `${tag}-${i}` })));
+
+describe('relay queue on a Redis stream', () => {
+  it('appends what ingest accepts, delivers it, and acknowledges it: the stream ends empty', async () => {
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(), { log: (l) => lines.push(l) });
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    const res = await post('/v1/events', events(50, 's'));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 50, refused: 0 });
+    await eventually(() => collector.items().length === 50, 10_000, 'the 50 deliveries');
+    await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'an empty stream');
+    expect(await metric(relay.url, 'offpath_relay_queue_appended_total')).toBe(50);
+    expect(await metric(relay.url, 'offpath_relay_queue_acknowledged_total')).toBe(50);
+    expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(0);
+    expect(await metric(relay.url, 'offpath_relay_queue_length')).toBe(0);
+    expect(await metric(relay.url, 'offpath_relay_queue_state{state="shared"}')).toBe(1);
+    expect(new Set(collector.items().map((i) => (i as { message: string }).message)).size).toBe(50);
+  });
+
+  it('answers 503 with Retry-After and accepts nothing once the stream holds maxLength entries', async () => {
+    const lines: string[] = [];
+    const { collector, post } = await startTestRelay(shared(REDIS_URL, { maxLength: 5 }), {
+      log: (l) => lines.push(l),
+    });
+    // Deliveries stay in flight, so their entries stay in the stream.
+    collector.faults.latencyMs = 3_000;
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    expect((await post('/v1/events', events(4, 'a'))).status).toBe(202);
+    const full = await post('/v1/events', events(2, 'b'));
+    expect(full.status).toBe(503);
+    expect(full.headers.get('retry-after')).toBe('1');
+    expect(await full.text()).toContain('maximum of 5 entries');
+    expect(await admin.xlen(`${prefix}q:relay`)).toBe(4);
+  });
+
+  it('while Redis is unavailable takes batches into this process and its spool, says so, and rejoins', async () => {
+    const proxy = await RedisProxy.start();
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(
+      (dataDir) => ({ ...shared(proxy.url), spool: { path: `${dataDir}/spool.db`, durable: true } }),
+      { log: (l) => lines.push(l) },
+    );
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    proxy.cut();
+    await eventually(() => lines.some((l) => l.includes('relay queue: Redis unavailable')), 5_000);
+    expect(await metric(relay.url, 'offpath_relay_queue_state{state="fallback"}')).toBe(1);
+    // Unknown while Redis is away: the scrape does not wait for it.
+    expect(await metric(relay.url, 'offpath_relay_queue_length')).toBeNaN();
+    const res = await post('/v1/events', events(10, 'local'));
+    expect(res.status).toBe(202);
+    expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(10);
+    await eventually(
+      () =>
+        collector.items().filter((i) => String((i as { message?: string }).message).startsWith('local-'))
+          .length === 10,
+      10_000,
+      'the events taken locally',
+    );
+    // The alert says so on the destinations too.
+    await eventually(
+      () =>
+        collector
+          .items()
+          .some((i) => (i as { title?: string }).title?.includes('shared queue unavailable') === true),
+      10_000,
+    );
+    proxy.restore();
+    await eventually(
+      () => lines.filter((l) => l.includes('relay queue: on the Redis stream')).length === 2,
+      10_000,
+    );
+    expect((await post('/v1/events', events(5, 'back'))).status).toBe(202);
+    expect(await metric(relay.url, 'offpath_relay_queue_appended_total')).toBe(5);
+    await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 10_000, 'an empty stream');
+  });
+
+  it("refuses to start with server.queue.type 'redis' and no coordination.redis", async () => {
+    await expect(startTestRelay({ server: { queue: { type: 'redis' } } })).rejects.toThrow(
+      /needs coordination.redis/,
+    );
+  });
+});
