@@ -153,10 +153,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   });
 
   const exchanges = new RecentExchanges(instance, () => clock.now());
-  const gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
-  if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
-
-  const url = await server.listen();
+  let gateway: ReturnType<typeof mountGateway>;
+  let url: string;
+  try {
+    gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
+    if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
+    url = await server.listen();
+  } catch (error) {
+    // Open Redis connections would keep a process that failed to start alive.
+    await shared?.close();
+    throw error;
+  }
   log(`offpath relay listening on ${url} (${instance.config.destinations.length} destination(s))`);
   if (tokenFile) log(`no token configured: clients authenticate with the token in ${resolve(tokenFile)}`);
 

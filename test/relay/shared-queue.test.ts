@@ -44,6 +44,22 @@ describe('relay queue on a Redis stream', () => {
     expect(new Set(collector.items().map((i) => (i as { message: string }).message)).size).toBe(50);
   });
 
+  it('acknowledges an entry only once its delivery settled: until then it stays pending on the stream', async () => {
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(), { log: (l) => lines.push(l) });
+    collector.faults.latencyMs = 2_000;
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    expect((await post('/v1/events', events(5, 'p'))).status).toBe(202);
+    await eventually(async () => (await metric(relay.url, 'offpath_relay_queue_held')) === 5, 5_000, 'held');
+    // The collector has the events but has not answered yet: the delivery has not settled.
+    await eventually(() => collector.items().length === 5, 5_000, 'the requests at the collector');
+    const [pending] = (await admin.xpending(`${prefix}q:relay`, 'offpath')) as [number];
+    expect(pending).toBe(5);
+    expect(await admin.xlen(`${prefix}q:relay`)).toBe(5);
+    await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'the acknowledgements');
+    expect(await metric(relay.url, 'offpath_relay_queue_held')).toBe(0);
+  });
+
   it('answers 503 with Retry-After and accepts nothing once the stream holds maxLength entries', async () => {
     const lines: string[] = [];
     const { collector, post } = await startTestRelay(shared(REDIS_URL, { maxLength: 5 }), {
