@@ -71,6 +71,21 @@ describe('StreamQueue', () => {
     expect(value(await a.queue.touch([slow!.id]))).toBe(0);
   });
 
+  it('claims stale entries that sit behind many live ones in the pending list', async () => {
+    const live = await replica('live');
+    const dead = await replica('dead');
+    const rescuer = await replica('rescuer');
+    // The dead consumer's entries come last in the pending list, after 300 a live consumer keeps touching.
+    value(await live.queue.append(Array.from({ length: 300 }, (_, i) => `live-${i}`)));
+    const held = value(await live.queue.read(300));
+    value(await dead.queue.append(['lost-0', 'lost-1']));
+    value(await dead.queue.read(2));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    value(await live.queue.touch(held.map((e) => e.id)));
+    const claimed = value(await rescuer.queue.claimStale(100, 10));
+    expect(claimed.map((e) => e.payload)).toEqual(['lost-0', 'lost-1']);
+  });
+
   it('refuses to grow past maxLength, so a stalled group cannot fill Redis', async () => {
     const { queue } = await replica('x', { maxLength: 5 });
     expect(value(await queue.append(['1', '2', '3']))).toMatchObject({ ids: expect.any(Array) });

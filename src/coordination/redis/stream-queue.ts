@@ -46,6 +46,9 @@ export type AppendOutcome = { readonly ids: readonly string[] } | { readonly ful
 
 type RawEntries = Array<[id: string, fields: string[] | null]>;
 
+/** `XAUTOCLAIM` calls one claim makes at most (so one claim never scans an endless pending list). */
+const MAX_CLAIM_STEPS = 10;
+
 export class StreamQueue {
   readonly #connection: RedisConnection;
   readonly #key: string;
@@ -91,19 +94,30 @@ export class StreamQueue {
     });
   }
 
-  /** Entries pending for more than `minIdleMs` under any consumer (one that crashed), moved to this one. */
+  /**
+   * Up to `count` entries pending for more than `minIdleMs` under any consumer (one that crashed),
+   * moved to this one. The pending list is scanned from its start, in a few steps when live
+   * consumers' entries come first (each `XAUTOCLAIM` looks at no more than ten times `count`).
+   */
   async claimStale(minIdleMs: number, count = 100): Promise<RunResult<StreamEntry[]>> {
     return this.#withGroup(async (c) => {
-      const reply = (await c.xautoclaim(
-        this.#key,
-        this.#group,
-        this.#consumer,
-        minIdleMs,
-        '0-0',
-        'COUNT',
-        count,
-      )) as [string, RawEntries, string[]?];
-      return entries(reply[1]);
+      const out: StreamEntry[] = [];
+      let cursor = '0-0';
+      for (let step = 0; step < MAX_CLAIM_STEPS && out.length < count; step++) {
+        const [next, raw] = (await c.xautoclaim(
+          this.#key,
+          this.#group,
+          this.#consumer,
+          minIdleMs,
+          cursor,
+          'COUNT',
+          count - out.length,
+        )) as [string, RawEntries, string[]?];
+        out.push(...entries(raw));
+        cursor = next;
+        if (cursor === '0-0') break;
+      }
+      return out;
     });
   }
 
