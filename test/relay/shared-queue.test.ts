@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OffpathConfig } from '../../src/config/config-schema.js';
+import { loadConfigFile } from '../../src/config/load-config-file.js';
 import { eventually } from '../helpers/coordination.js';
 import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
 import { startTestRelay } from '../helpers/relay.js';
@@ -115,6 +117,17 @@ describe('relay queue on a Redis stream', () => {
     expect((await post('/v1/events', events(5, 'back'))).status).toBe(202);
     expect(await metric(relay.url, 'offpath_relay_queue_appended_total')).toBe(5);
     await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 10_000, 'an empty stream');
+  });
+
+  it('the replicas example config is valid and turns the shared queue on', () => {
+    const path = fileURLToPath(new URL('../../examples/serve/replicas.config.yaml', import.meta.url));
+    const config = loadConfigFile(path, {
+      DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/x',
+      REDIS_URL,
+      OFFPATH_TOKEN: 'example-token-0123456789',
+    });
+    expect(config.server?.queue?.type).toBe('redis');
+    expect(config.coordination?.redis?.url).toBe(REDIS_URL);
   });
 
   it("refuses to start with server.queue.type 'redis' and no coordination.redis", async () => {
