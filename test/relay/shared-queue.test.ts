@@ -62,6 +62,28 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_held')).toBe(0);
   });
 
+  it('on shutdown leaves what the deadline cut off pending, and another replica claims and delivers it', async () => {
+    const lines: string[] = [];
+    const a = await startTestRelay({ ...shared(), closeTimeoutMs: 200 }, { log: (l) => lines.push(l) });
+    a.collector.faults.latencyMs = 5_000;
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    expect((await a.post('/v1/events', events(20, 'cut'))).status).toBe(202);
+    await eventually(
+      async () => (await metric(a.relay.url, 'offpath_relay_queue_held')) === 20,
+      5_000,
+      'held',
+    );
+    await a.relay.shutdown();
+    // Nothing settled: all 20 are still on the stream, pending under the stopped replica.
+    expect(await admin.xlen(`${prefix}q:relay`)).toBe(20);
+    const b = await startTestRelay(shared());
+    await eventually(() => b.collector.items().length >= 20, 10_000, 'the claimed deliveries');
+    const got = new Set(b.collector.items().map((i) => (i as { message: string }).message));
+    expect(Array.from({ length: 20 }, (_, i) => `cut-${i}`).filter((m) => !got.has(m))).toEqual([]);
+    expect(await metric(b.relay.url, 'offpath_relay_queue_claimed_total')).toBe(20);
+    await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'an empty stream');
+  });
+
   it('answers 503 with Retry-After and accepts nothing once the stream holds maxLength entries', async () => {
     const lines: string[] = [];
     const { collector, post } = await startTestRelay(shared(REDIS_URL, { maxLength: 5 }), {
