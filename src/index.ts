@@ -69,6 +69,7 @@ export type {
   ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { DeliveryTap } from './instance/delivery-tap.js';
 export { feedMetrics, type OffpathEventSource } from './instance/feed-metrics.js';
 export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
