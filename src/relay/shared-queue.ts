@@ -126,6 +126,8 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
     },
     async close() {
       await stream?.close();
+      // A clean stop that left nothing pending takes its consumer name out of the group.
+      await queue.retire().catch(() => undefined);
       stopMetrics();
       await Promise.all([commands.close(), reads.close()]);
     },

@@ -44,6 +44,41 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_length')).toBe(0);
     expect(await metric(relay.url, 'offpath_relay_queue_state{state="shared"}')).toBe(1);
     expect(new Set(collector.items().map((i) => (i as { message: string }).message)).size).toBe(50);
+    // A clean stop with nothing pending leaves no consumer behind in the group.
+    await relay.shutdown();
+    expect(await admin.xinfo('CONSUMERS', `${prefix}q:relay`, 'offpath')).toEqual([]);
+  });
+
+  it('acknowledges an entry that is not an event without delivering it', async () => {
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(), { log: (l) => lines.push(l) });
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 5_000);
+    await admin.xadd(`${prefix}q:relay`, '*', 'p', 'not an event');
+    expect((await post('/v1/events', events(1, 'after'))).status).toBe(202);
+    await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'an empty stream');
+    expect(await metric(relay.url, 'offpath_relay_queue_unreadable_total')).toBe(1);
+    expect(collector.items().map((i) => (i as { message: string }).message)).toEqual(['after-0']);
+  });
+
+  it('starts while Redis is down, takes events locally, and joins the stream when Redis answers', async () => {
+    const proxy = await RedisProxy.start();
+    proxy.cut();
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(proxy.url), { log: (l) => lines.push(l) });
+    await eventually(() => lines.some((l) => l.includes('relay queue: Redis unavailable')), 5_000);
+    expect((await post('/v1/events', events(3, 'early'))).status).toBe(202);
+    expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(3);
+    proxy.restore();
+    await eventually(() => lines.some((l) => l.includes('relay queue: on the Redis stream')), 10_000);
+    expect((await post('/v1/events', events(3, 'joined'))).status).toBe(202);
+    expect(await metric(relay.url, 'offpath_relay_queue_appended_total')).toBe(3);
+    await eventually(
+      () =>
+        collector.items().filter((i) => /^(early|joined)-/.test(String((i as { message?: string }).message)))
+          .length === 6,
+      10_000,
+      'all six deliveries',
+    );
   });
 
   it('acknowledges an entry only once its delivery settled: until then it stays pending on the stream', async () => {

@@ -86,6 +86,17 @@ describe('StreamQueue', () => {
     expect(claimed.map((e) => e.payload)).toEqual(['lost-0', 'lost-1']);
   });
 
+  it('retires a consumer from the group only when it holds nothing', async () => {
+    const admin = await requireRedis();
+    const a = await replica('a');
+    value(await a.queue.append(['x']));
+    const [x] = value(await a.queue.read(1));
+    expect(value(await a.queue.retire())).toBe(false);
+    value(await a.queue.ack([x!.id]));
+    expect(value(await a.queue.retire())).toBe(true);
+    expect(await admin.xinfo('CONSUMERS', a.queue.key, 'offpath')).toEqual([]);
+  });
+
   it('refuses to grow past maxLength, so a stalled group cannot fill Redis', async () => {
     const { queue } = await replica('x', { maxLength: 5 });
     expect(value(await queue.append(['1', '2', '3']))).toMatchObject({ ids: expect.any(Array) });

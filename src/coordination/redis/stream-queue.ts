@@ -46,6 +46,15 @@ export type AppendOutcome = { readonly ids: readonly string[] } | { readonly ful
 
 type RawEntries = Array<[id: string, fields: string[] | null]>;
 
+/** Deletes the consumer only if its pending list is empty, atomically. */
+const RETIRE = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ok, mine = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+if not ok or #mine > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
 /** `XAUTOCLAIM` calls one claim makes at most (so one claim never scans an endless pending list). */
 const MAX_CLAIM_STEPS = 10;
 
@@ -155,6 +164,18 @@ export class StreamQueue {
       const [ackError, acked] = results[0] ?? [];
       if (ackError) throw ackError;
       return Number(acked);
+    });
+  }
+
+  /**
+   * Removes this consumer from the group when it holds no pending entry (a replica stopping cleanly),
+   * so replicas that come and go do not pile up in the group; true when it was removed. One that still
+   * holds entries stays: deleting it would drop them from the pending list, where the others claim them.
+   */
+  async retire(): Promise<RunResult<boolean>> {
+    return this.#connection.run(async (c) => {
+      const reply = await RETIRE.run(c, [this.#key], [this.#group, this.#consumer]);
+      return reply === 1;
     });
   }
 
