@@ -102,6 +102,40 @@ describe('delivery tap', () => {
     await offpath.close();
   });
 
+  it("settles at the dead letter; the fallback's copy is the instance's own, with its durable copy in the spool", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offpath-tap-'));
+    const spool = { path: join(dir, 'spool.db'), durable: true };
+    const picky = memorySink();
+    picky.respondWith(() => ({ ok: false, kind: 'permanent', error: new BadRequestError('no thanks') }));
+    const backup = heldSink();
+    const { tap, heard, follow } = recordingTap();
+    const offpath = createOffpath(
+      {
+        destinations: [
+          custom('picky', picky, { fallback: 'backup', fallbackOn: 'dead-letter' }),
+          custom('backup', backup),
+        ],
+        routes: [{ destinations: ['picky'] }],
+        spool,
+      },
+      { tap },
+    );
+    offpath.emit(follow({ message: 'rejected' }));
+    await waitFor(() => heard.length === 1);
+    expect(heard).toEqual([{ what: 'settled', message: 'rejected' }]);
+    await waitFor(() => backup.sends === 1);
+    // While the fallback delivers it, its durable copy is on disk: a crash now would not lose it.
+    await offpath.persisted();
+    const next = createOffpath({
+      destinations: [custom('picky', memorySink()), custom('backup', memorySink())],
+      routes: [{ destinations: ['picky'] }],
+      spool,
+    });
+    expect(next.stats().spool?.backlog).toEqual({ backup: 1 });
+    await next.close({ timeoutMs: 0 });
+    await offpath.close({ timeoutMs: 30 });
+  });
+
   it.each([true, 'sync'] as const)(
     'releases what a shutdown cuts off, and keeps followed events out of the local spool (durable: %s)',
     async (durable) => {

@@ -10,7 +10,9 @@
  * could not follow). A parcel the spool would take that holds only followed records is refused, so the
  * lane keeps it in memory, or drops it as its overflow rules say (a drop is an outcome); a mixed
  * parcel goes to the spool and its followed records are released. A drop as `shutdown` is no outcome
- * either: it releases too (the owner hands the event to another process).
+ * either: it releases too (the owner hands the event to another process). A fallback destination's
+ * copy of a dead-lettered record is not followed (the dead letter settled it): it is spooled and
+ * journalled like any other.
  * @module
  */
 import type { EventRecord } from '../core/event.js';
@@ -60,7 +62,9 @@ export function tapPipeline(
   const { stages, journal, events, hasLane } = parts;
   const recordEvent = new WeakMap<EventRecord, unknown>();
   const followed = new Map<number, Followed>();
-  const isFollowed = (records: readonly EventRecord[]): boolean => records.some((r) => followed.has(r.id));
+  // Followed for this destination: a fallback that takes a dead-lettered copy owns that copy itself.
+  const owned = (destination: string, r: EventRecord): boolean =>
+    followed.get(r.id)?.waiting.has(destination) === true;
 
   // Outcomes are applied once the ledger's call is over: a drop as `shutdown` settles the spool port
   // first and says why right after, on the `dropped` event, in the same synchronous call.
@@ -144,13 +148,13 @@ export function tapPipeline(
     durable: inner?.durable ?? false,
     whenBreakerOpen: inner?.whenBreakerOpen ?? false,
     spill: (destination, records, reason) => {
-      if (!inner || records.every((r) => followed.has(r.id))) return false;
+      if (!inner || records.every((r) => owned(destination, r))) return false;
       if (!inner.spill(destination, records, reason)) return false;
-      if (isFollowed(records)) release(destination, records);
+      if (records.some((r) => owned(destination, r))) release(destination, records);
       return true;
     },
     journal: (destination, record) => {
-      if (!followed.has(record.id)) inner?.journal(destination, record);
+      if (!owned(destination, record)) inner?.journal(destination, record);
     },
     settle: (destination, records) => {
       inner?.settle(destination, records);
