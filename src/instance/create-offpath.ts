@@ -36,6 +36,7 @@ import { installExitHooks } from './exit-hooks.js';
 import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
 import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
+import { createFailureReporter, type FailureDependencies } from './report-failure.js';
 import { type OffpathHealth, watchHealth } from './watch-health.js';
 
 export type { OffpathHealth } from './watch-health.js';
@@ -52,13 +53,11 @@ export interface ReconfigureResult extends ReconfigurePlan {
 }
 
 /** Things tests and embedders may inject. */
-export interface OffpathDependencies {
+export interface OffpathDependencies extends FailureDependencies {
   /** @default systemClock */
   readonly clock?: Clock;
   /** @default Math.random */
   readonly random?: () => number;
-  /** Receives offpath's own failures (they never reach the host). @default ignore */
-  readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
   /** Told when the events it follows are settled (the relay's shared queue). @default none */
   readonly tap?: DeliveryTap;
 }
@@ -140,11 +139,15 @@ export interface Offpath {
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
-  /** Starts a capture source feeding this instance; returns a function that stops it. */
+  /**
+   * Starts a capture source feeding this instance; returns a function that stops it. A throwing
+   * `attach` (phase `attach`) and the source's later failures (phase `source`) go to `onError` and
+   * the `error` event.
+   */
   attach(source: Source): () => void;
   /**
    * Publishes an event of a service running on this instance (the gateway) on the typed stream.
-   * Synchronous; listeners' failures go to `onError`.
+   * Synchronous; listeners' failures go to `onError` and the `error` event.
    */
   publish<K extends ServiceEventName>(type: K, payload: OffpathEvents[K]): void;
   /**
@@ -175,8 +178,10 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const events = new TypedEmitter<OffpathEvents>({
-    onListenerError: (error) => deps.onError?.(error, { phase: 'listener' }),
+    onListenerError: (error, type) => failures.listenerFailed(error, type),
   });
+  const failures = createFailureReporter(events, deps);
+  const report = failures.report;
   const sharedRedactor = valid.redact === false ? undefined : createRedactor(valid.redact);
   const prepare = sharedRedactor
     ? (r: Parameters<typeof sharedRedactor.record>[0]) => sharedRedactor.record(r)
@@ -208,7 +213,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         clock,
         redactText: sharedRedactor?.text ?? identity,
         events,
-        onError: deps.onError,
+        report,
       })
     : undefined;
   const base: PipelineStages = {
@@ -240,7 +245,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     events,
     spool: ports.spool,
     journal: ports.journal,
-    onError: deps.onError,
+    report,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined
         ? undefined
@@ -278,7 +283,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     try {
       await run(controller.signal);
     } catch (error) {
-      deps.onError?.(error, { phase: 'flush' });
+      report(error, { phase: 'flush' });
     } finally {
       clock.clearTimeout(timer);
     }
@@ -384,7 +389,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         .then(() => Promise.all(drained))
         .then(
           () => clock.clearTimeout(timer),
-          (error: unknown) => deps.onError?.(error, { phase: 'reconfigure' }),
+          (error: unknown) => report(error, { phase: 'reconfigure' }),
         );
       return { ...plan, drained: reconfiguring.then(() => undefined) };
     },
@@ -396,9 +401,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     attach: (source) => {
       const emit: EmitFn = (event) => pipeline.emit(event);
       try {
-        return source.attach(emit);
+        return source.attach(emit, (error) => report(error, { phase: 'source' }));
       } catch (error) {
-        deps.onError?.(error, { phase: 'attach' });
+        report(error, { phase: 'attach' });
         return () => {};
       }
     },
@@ -420,6 +425,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         () => instance.flush(),
       )
     : undefined;
+  failures.created();
   return instance;
 }
 
