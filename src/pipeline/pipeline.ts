@@ -5,83 +5,37 @@
  * @module
  */
 import type { EventRecord } from '../core/event.js';
-import { isLevel, type Level, levelRank } from '../core/level.js';
+import { isLevel, levelRank } from '../core/level.js';
 import { withheldRecord } from '../core/withheld-record.js';
-import type { Clock, TimerHandle } from '../resilience/clock.js';
-import type { TypedEmitter } from '../resilience/typed-emitter.js';
-import type { FailureContext, OffpathEvents, RefuseReason, ReportFailure } from './events.js';
-import { type FallbackSpec, Fallbacks, type Handover } from './fallbacks.js';
+import type { TimerHandle } from '../resilience/clock.js';
+import type { FailureContext, RefuseReason } from './events.js';
+import type { Handover } from './fallbacks.js';
 import { Intake } from './intake.js';
-import { Lane } from './lane.js';
-import type { LaneContext, LaneSettings } from './lane-settings.js';
-import { type LedgerSnapshot, sumLedgers, Tally } from './ledger.js';
-import type { RouteDecision } from './router.js';
-import { type SelfBudget, SelfMonitor, type SelfStats } from './self-monitor.js';
-import type { EmitJournal, SpoolLoss, SpoolPort } from './spool-port.js';
+import type { Lane } from './lane.js';
+import { LaneSet, type LaneSpec } from './lane-set.js';
+import type { LaneContext } from './lane-settings.js';
+import { sumLedgers, Tally } from './ledger.js';
+import type { PipelineSettings, PipelineStats } from './pipeline-settings.js';
+import { SelfMonitor, type SelfStats } from './self-monitor.js';
+import type { SpoolLoss } from './spool-port.js';
 
 /** How often records waiting in the spool are fed back to lanes with room. */
 const FEED_INTERVAL_MS = 200;
 
-/** How one destination's records are prepared and where what it cannot deliver goes. */
-export interface LaneSpec extends LaneSettings, FallbackSpec {
-  /** Redaction (or any last transformation) for this destination. */
-  readonly prepare: (record: EventRecord) => EventRecord;
-}
-
-/** Resolved engine settings. */
-export interface PipelineSettings {
-  readonly clock: Clock;
-  readonly intakeCapacity: number;
-  readonly memoryBudgetBytes: number;
-  /** Longest stretch of work done in one turn of the event loop. */
-  readonly sliceMs: number;
-  readonly normalize: (event: unknown, id: number, time: number) => { record: EventRecord; bytes: number };
-  /** Destination names for a record (empty when no route matches), and whether sampling removed one. */
-  readonly route: (record: EventRecord) => RouteDecision;
-  readonly lanes: readonly LaneSpec[];
-  readonly events: TypedEmitter<OffpathEvents>;
-  readonly spool?: SpoolPort;
-  /** Strict durable mode: every event is journalled before `emit()` returns. */
-  readonly journal?: EmitJournal | undefined;
-  /** offpath's own failures (the instance's one reporter). @default ignore */
-  readonly report?: ReportFailure | undefined;
-  /** When set, pipeline work above this share of a core makes `emit()` refuse low-level events. */
-  readonly selfBudget?: SelfBudget | undefined;
-  /** Events below this level are refused while shedding. @default 'warn' */
-  readonly shedBelowLevel?: Level | undefined;
-}
-
-/** A snapshot of the ledger and of the refusals at the door. */
-export interface PipelineStats extends LedgerSnapshot {
-  /** Events `emit()` accepted. Totals count deliveries (event × destination), so they can be higher. */
-  readonly emitted: number;
-  /** Events `emit()` refused, by reason; these were never accepted. */
-  readonly refused: number;
-  readonly refusedBy: Readonly<Partial<Record<RefuseReason, number>>>;
-  /** Accepted events not yet routed to their lanes (they are part of `pending`). */
-  readonly intake: number;
-  /** Bytes held in lanes (approximate). */
-  readonly memoryBytes: number;
-  readonly destinations: Readonly<Record<string, LedgerSnapshot>>;
-}
+export type { LaneSpec } from './lane-set.js';
+export type { PipelineSettings, PipelineStats } from './pipeline-settings.js';
 
 type Phase = 'running' | 'closing' | 'closed';
 
 export class Pipeline {
   readonly #s: PipelineSettings;
   readonly #intake: Intake;
-  readonly #lanes = new Map<string, Lane>();
-  readonly #specs = new Map<string, LaneSpec>();
-  /** Lanes taken out by a reload: they drain, then keep their ledger so the totals still add up. */
-  readonly #retired: Lane[] = [];
+  readonly #lanes: LaneSet;
   #route: PipelineSettings['route'];
   /** Deliveries that never reached a lane (no route, or failed before routing). */
   readonly #unrouted = new Tally();
   readonly #refusedBy: Partial<Record<RefuseReason, number>> = {};
   readonly #self: SelfMonitor;
-  /** Rebuilt when lanes come and go, so a chain always names lanes that exist. */
-  #fallbacks: Fallbacks;
-  readonly #context: LaneContext;
   #inSlice = false;
   #refused = 0;
   #emitted = 0;
@@ -101,9 +55,7 @@ export class Pipeline {
       () => queueMicrotask(() => this.#announceShedding()),
     );
     this.#route = settings.route;
-    this.#context = this.#laneContext();
-    this.#fallbacks = new Fallbacks(settings.lanes);
-    for (const spec of settings.lanes) this.#install(spec);
+    this.#lanes = new LaneSet(settings.lanes, this.#laneContext());
     if (settings.spool) {
       settings.spool.onLoss((loss) => this.#countSpoolLoss(loss));
       this.#scheduleFeed(0);
@@ -172,15 +124,7 @@ export class Pipeline {
 
   /** Adds a destination's lane at runtime (live reload). @throws TypeError when the name is taken. */
   addLane(spec: LaneSpec): void {
-    if (this.#lanes.has(spec.name)) throw new TypeError(`a lane named "${spec.name}" already exists`);
-    this.#fallbacks = new Fallbacks([...this.#specs.values(), spec]);
-    this.#install(spec);
-  }
-
-  #install(spec: LaneSpec): void {
-    this.#specs.set(spec.name, spec);
-    const handOffWhenOpen = this.#fallbacks.whenOpen(spec.name);
-    this.#lanes.set(spec.name, new Lane({ ...spec, handOffWhenOpen }, this.#context));
+    this.#lanes.add(spec);
   }
 
   /**
@@ -189,12 +133,8 @@ export class Pipeline {
    * dropped:shutdown). Its ledger stays in the totals.
    */
   async retireLane(name: string, signal: AbortSignal): Promise<void> {
-    const lane = this.#lanes.get(name);
+    const lane = this.#lanes.retire(name);
     if (!lane) return;
-    this.#lanes.delete(name);
-    this.#specs.delete(name);
-    this.#fallbacks = new Fallbacks([...this.#specs.values()]);
-    this.#retired.push(lane);
     try {
       await lane.flush(signal, true);
     } finally {
@@ -212,18 +152,11 @@ export class Pipeline {
   }
 
   get laneNames(): readonly string[] {
-    return [...this.#lanes.keys()];
+    return this.#lanes.names;
   }
 
   stats(): PipelineStats {
-    const destinations: Record<string, LedgerSnapshot> = {};
-    for (const [name, lane] of this.#lanes) destinations[name] = lane.ledger.snapshot();
-    const gone: LedgerSnapshot[] = [];
-    for (const lane of this.#retired) {
-      const current = destinations[lane.name];
-      if (current) destinations[lane.name] = sumLedgers([current, lane.ledger.snapshot()]);
-      else gone.push(lane.ledger.snapshot());
-    }
+    const { destinations, gone } = this.#lanes.snapshots();
     const intake = this.#unrouted.snapshot(this.#intake.size, 0);
     const totals = sumLedgers([
       { ...intake, accepted: intake.accepted + this.#intake.size },
@@ -236,7 +169,7 @@ export class Pipeline {
       refused: this.#refused,
       refusedBy: { ...this.#refusedBy },
       intake: this.#intake.size,
-      memoryBytes: this.#memoryBytes(),
+      memoryBytes: this.#lanes.memoryBytes(),
       destinations,
     };
   }
@@ -250,7 +183,7 @@ export class Pipeline {
       this.#processSlice();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const lanes = [...this.#lanes.values()];
+    const lanes = this.#lanes.active;
     // A lane can hand records to a fallback whose own flush had already ended, and records waiting in
     // the spool were accepted too: wait again until nothing is held in memory and none can move.
     do await Promise.all(lanes.map((lane) => lane.flush(signal, final)));
@@ -268,7 +201,7 @@ export class Pipeline {
         this.#phase = 'closed';
         // Whatever the deadline left in the intake was accepted: it is spooled or counted as shutdown.
         while (this.#intake.size > 0) this.#routeOne(this.#intake.peekTime(), this.#intake.shift(), true);
-        await Promise.all([...this.#lanes.values()].map((lane) => lane.close()));
+        await Promise.all(this.#lanes.active.map((lane) => lane.close()));
       }
     })();
     return this.#closing;
@@ -352,7 +285,7 @@ export class Pipeline {
     const prepared = new Map<(r: EventRecord) => EventRecord, EventRecord>();
     for (const name of targets) {
       const lane = this.#lanes.get(name);
-      const spec = this.#specs.get(name);
+      const spec = this.#lanes.spec(name);
       if (!lane || !spec) continue;
       let copy = prepared.get(spec.prepare);
       if (!copy) {
@@ -369,8 +302,8 @@ export class Pipeline {
     const spool = this.#s.spool;
     if (!spool || this.#phase === 'closed') return 0;
     let moved = 0;
-    for (const [name, lane] of this.#lanes) {
-      const spec = this.#specs.get(name)!;
+    for (const [lane, spec] of this.#lanes.entries()) {
+      const name = spec.name;
       if (spool.backlog(name) === 0 || lane.state !== 'active' || spec.breaker.state === 'open') continue;
       // Fill to half the queue so live traffic and retries keep headroom.
       const room = Math.floor(spec.maxQueueItems / 2) - lane.queueDepth;
@@ -397,8 +330,7 @@ export class Pipeline {
 
   /** The spool lost records on its own: they leave `spooled` (or arrive from an earlier run) as drops. */
   #countSpoolLoss(loss: SpoolLoss): void {
-    const lane =
-      this.#lanes.get(loss.destination) ?? this.#retired.findLast((l) => l.name === loss.destination);
+    const lane = this.#lanes.counting(loss.destination);
     if (lane) {
       lane.ledger.lostInSpool(loss);
       return;
@@ -417,27 +349,8 @@ export class Pipeline {
     }
   }
 
-  /** Memory held by every lane: the sum of their ledgers, the one count of it. */
-  #memoryBytes(): number {
-    let bytes = 0;
-    for (const lane of this.#lanes.values()) bytes += lane.ledger.bytes;
-    for (const lane of this.#retired) bytes += lane.ledger.bytes;
-    return bytes;
-  }
-
   #enforceBudget(): void {
-    while (this.#memoryBytes() > this.#s.memoryBudgetBytes) {
-      let victim: Lane | undefined;
-      let lowest = Number.POSITIVE_INFINITY;
-      for (const lane of this.#lanes.values()) {
-        const rank = lane.lowestRank();
-        if (rank >= 0 && rank < lowest) {
-          lowest = rank;
-          victim = lane;
-        }
-      }
-      if (!victim?.shedLowest()) return;
-    }
+    this.#lanes.enforceBudget(this.#s.memoryBudgetBytes);
   }
 
   #report(error: unknown, context: FailureContext): void {
@@ -456,7 +369,7 @@ export class Pipeline {
         if (!this.#inSlice) this.#self.recordWork(ms);
       },
       delivered: (records) => this.#self.recordOut(records),
-      forward: (from, parcel, reason) => this.#forward(this.#fallbacks.route(from, parcel, reason)),
+      forward: (from, parcel, reason) => this.#forward(this.#lanes.fallbackOf(from, parcel, reason)),
     };
   }
 
