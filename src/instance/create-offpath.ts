@@ -23,6 +23,7 @@ import type { SpoolStats } from '../spool/spool-options.js';
 import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
 import { type BuiltLaneSpec, buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
+import { coordinateLanes } from './coordinate-lanes.js';
 import {
   type DeadLetter,
   type DeadLetterFilter,
@@ -179,6 +180,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     ? (r: Parameters<typeof sharedRedactor.record>[0]) => sharedRedactor.record(r)
     : identity;
   const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
+  const coordinated = coordinateLanes(valid.coordination, { clock, events, onError: deps.onError });
 
   // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
   const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
@@ -187,6 +189,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       random,
       prepare,
       retryAfterCapMs,
+      coordinate: coordinated?.coordinate,
     });
     return valid.spool?.durable ? { ...spec, overflow: 'spool' as const } : spec;
   };
@@ -240,6 +243,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         : { cpuPercent: valid.limits.cpuBudgetPercent },
     shedBelowLevel: valid.limits?.shedBelowLevel,
   });
+  coordinated?.bind(pipeline);
   const health = watchHealth(pipeline, specs, events, clock);
   const announceCircuit = (spec: BuiltLaneSpec): void => {
     spec.breaker.subscribe((change) => {
@@ -303,7 +307,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       const stats = { ...base, destinations, self: pipeline.selfStats() };
       return spool ? { ...stats, spool: spool.spool.stats() } : stats;
     },
-    health,
+    health: coordinated ? () => ({ ...health(), coordination: coordinated.status() }) : health,
     flush: (options) =>
       deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, false, async (s) => {
         await pipeline.flush(s);
@@ -319,6 +323,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
             await pipeline.close(s);
           } finally {
             spool?.close();
+            await coordinated?.close();
           }
         },
       );
@@ -353,8 +358,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       // while its new lane already takes new events.
       const controller = new AbortController();
       const drained = [...plan.changed, ...plan.removed].map((name) => {
+        const release = specs.get(name)?.release;
         specs.delete(name);
-        return pipeline.retireLane(name, controller.signal);
+        return pipeline.retireLane(name, controller.signal).finally(release);
       });
       for (const d of enabled(next)) {
         if (specs.has(d.name)) continue;

@@ -40,7 +40,11 @@ export class Admission {
     this.#c = context;
     this.#ledger = ledger;
     this.#host = host;
-    this.#noise = settings.noise?.((digests) => this.#digests(digests), context.nextId);
+    this.#noise = settings.noise?.(
+      (digests) => this.#digests(digests),
+      context.nextId,
+      (count) => ledger.digestedElsewhere(count),
+    );
   }
 
   /**

@@ -1,0 +1,113 @@
+/**
+ * Four processes, each running `createOffpath` with a `coordination` section, against the strict
+ * Discord emulator and the real Redis: what coordination shares between processes, end to end
+ * through the lanes (limits, circuit, cooldowns), and what happens when Redis goes away mid-run.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { OffpathConfig } from '../../src/index.js';
+import { reconciles } from '../../src/pipeline/ledger.js';
+import { type DiscordEmulator, startDiscordEmulator } from '../../src/testing/index.js';
+import { track } from '../helpers/cleanups.js';
+import { closeAll, type InstanceProcess, startInstances } from '../helpers/instance-processes.js';
+import { REDIS_URL, requireRedis, testPrefix } from '../helpers/redis.js';
+
+const PROCESSES = 4;
+// Discord's webhook bucket (5 requests) on a 1 s window instead of 2 s, and its channel window
+// (30 per minute) widened to 480 per 40 s so that it does not bind: the test takes seconds, not
+// minutes. The destinations are given the same windows, as the Discord sink gives the real ones.
+const WEBHOOK = { limit: 5, intervalMs: 1_000 };
+const CHANNEL = { limit: 480, intervalMs: 40_000 };
+
+let prefix: string;
+
+beforeEach(async () => {
+  prefix = testPrefix(await requireRedis());
+});
+
+/** The strict emulator on the test's windows; closed after the test. */
+function fastDiscord(): Promise<DiscordEmulator> {
+  return track(
+    startDiscordEmulator({
+      webhookLimit: WEBHOOK.limit,
+      webhookWindowMs: WEBHOOK.intervalMs,
+      channelLimit: CHANNEL.limit,
+      channelWindowMs: CHANNEL.intervalMs,
+    }),
+  );
+}
+
+/** One Discord destination `ops` on `url`, coordinated on Redis at `redisUrl` unless it is undefined. */
+function config(
+  url: string,
+  redisUrl: string | undefined,
+  destination: Record<string, unknown> = {},
+): OffpathConfig {
+  return {
+    destinations: [
+      {
+        name: 'ops',
+        type: 'discord',
+        url,
+        rateLimits: [WEBHOOK, CHANNEL],
+        // Distinct kinds of event: cooldowns never merge them; storm mode (per process) is not the subject.
+        noise: { storm: false },
+        ...destination,
+      },
+    ],
+    ...(redisUrl === undefined
+      ? {}
+      : { coordination: { redis: { url: redisUrl, keyPrefix: prefix }, replicas: PROCESSES } }),
+  } as OffpathConfig;
+}
+
+/** Messages accepted per second between the first and the last accepted one, against the allowed rate. */
+function usedShare(answers: ReadonlyArray<{ status?: number | undefined; time: number }>): number {
+  const ok = answers.filter((a) => a.status === 204).map((a) => a.time);
+  const span = (ok.at(-1)! - ok[0]!) / 1_000;
+  // The first window's burst is free; after it the webhook allows limit / interval.
+  return (ok.length - WEBHOOK.limit) / span / (WEBHOOK.limit / (WEBHOOK.intervalMs / 1_000));
+}
+
+/** Each process bursts `events` error events of distinct kinds, then flushes; returns their final ledgers. */
+async function burst(processes: readonly InstanceProcess[], events: number, flushMs: number) {
+  for (const p of processes) p.send(`emit ${events} distinct ${p.tag}`);
+  for (const p of processes) p.send(`flush ${flushMs}`);
+  await Promise.all(processes.map((p) => p.next('flushed')));
+  return closeAll(processes, 'ops');
+}
+
+function hostErrors(processes: readonly InstanceProcess[]): string[] {
+  return processes.flatMap((p) => p.lines.filter((l) => l.type === 'host-error').map((l) => l.message!));
+}
+
+describe('four coordinated instances against one Discord webhook', () => {
+  it('share its limits through their lanes: 0 × 429, every event shown, ≥ 90 % of the allowed rate used', async () => {
+    const discord = await fastDiscord();
+    const hook = discord.createWebhook();
+    const processes = await startInstances(PROCESSES, config(hook.url, REDIS_URL));
+    const ledgers = await burst(processes, 200, 60_000);
+    const answers = discord.received.filter((r) => r.path.includes(hook.id));
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
+    for (const ledger of ledgers) {
+      expect(reconciles(ledger)).toBe(true);
+      expect(ledger).toMatchObject({ accepted: 200, pending: 0, dropped: 0, deadLettered: 0 });
+    }
+    expect(ledgers.reduce((n, l) => n + l.delivered + l.digested, 0)).toBe(800);
+    // Ten embeds per message: 80 messages carry the 800 events.
+    expect(discord.messages().reduce((n, m) => n + m.embeds.length, 0)).toBe(800);
+    const used = usedShare(answers);
+    process.stdout.write(`coordinated lanes: ${Math.round(used * 1000) / 10} % of the webhook rate used\n`);
+    expect(used).toBeGreaterThanOrEqual(0.9);
+    expect(hostErrors(processes)).toEqual([]);
+  }, 120_000);
+
+  it('without coordination collect 429s (the problem it solves)', async () => {
+    const discord = await fastDiscord();
+    const hook = discord.createWebhook();
+    const processes = await startInstances(PROCESSES, config(hook.url, undefined), { waitShared: false });
+    const ledgers = await burst(processes, 200, 60_000);
+    const answers = discord.received.filter((r) => r.path.includes(hook.id));
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+    for (const ledger of ledgers) expect(reconciles(ledger)).toBe(true);
+  }, 120_000);
+});
