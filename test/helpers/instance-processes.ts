@@ -14,7 +14,7 @@ const CHILD = fileURLToPath(new URL('../fixtures/coordinated-instance.ts', impor
 
 /** A JSON line a child printed. */
 export interface ChildLine {
-  readonly type: 'ready' | 'state' | 'error' | 'host-error' | 'flushed' | 'closed';
+  readonly type: 'ready' | 'state' | 'circuit' | 'error' | 'host-error' | 'flushed' | 'closed';
   readonly stats?: LedgerSnapshot & { readonly destinations: Readonly<Record<string, LedgerSnapshot>> };
   readonly from?: string;
   readonly to?: string;

@@ -6,7 +6,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { OffpathConfig } from '../../src/index.js';
 import { reconciles } from '../../src/pipeline/ledger.js';
-import { type DiscordEmulator, startDiscordEmulator } from '../../src/testing/index.js';
+import {
+  type DiscordEmulator,
+  type DiscordEmulatorOptions,
+  startDiscordEmulator,
+} from '../../src/testing/index.js';
 import { track } from '../helpers/cleanups.js';
 import { closeAll, type InstanceProcess, startInstances } from '../helpers/instance-processes.js';
 import { REDIS_URL, requireRedis, testPrefix } from '../helpers/redis.js';
@@ -25,13 +29,14 @@ beforeEach(async () => {
 });
 
 /** The strict emulator on the test's windows; closed after the test. */
-function fastDiscord(): Promise<DiscordEmulator> {
+function fastDiscord(options: DiscordEmulatorOptions = {}): Promise<DiscordEmulator> {
   return track(
     startDiscordEmulator({
       webhookLimit: WEBHOOK.limit,
       webhookWindowMs: WEBHOOK.intervalMs,
       channelLimit: CHANNEL.limit,
       channelWindowMs: CHANNEL.intervalMs,
+      ...options,
     }),
   );
 }
@@ -109,5 +114,45 @@ describe('four coordinated instances against one Discord webhook', () => {
     const answers = discord.received.filter((r) => r.path.includes(hook.id));
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(0);
     for (const ledger of ledgers) expect(reconciles(ledger)).toBe(true);
+  }, 120_000);
+});
+
+describe('four coordinated instances against a destination that dies and recovers', () => {
+  it('probe it with exactly one request at a time while it is down, then all deliver', async () => {
+    // Every request's span at the emulator, from arrival to answer.
+    const spans: Array<{ start: number; end: number; status: number | undefined }> = [];
+    const discord = await fastDiscord({
+      onRequest: (r) => spans.push({ start: r.time, end: Date.now(), status: r.status }),
+    });
+    const hook = discord.createWebhook();
+    // Slow failures, so that two requests in flight at once would overlap at the emulator.
+    discord.faults.setFailureRate(1, { status: 503 });
+    discord.faults.latencyMs = 150;
+    const processes = await startInstances(
+      PROCESSES,
+      config(hook.url, REDIS_URL, {
+        breaker: { failureThreshold: 2, recoveryTimeoutMs: 300, halfOpenSuccessThreshold: 1 },
+        retry: { maxAttempts: 20, initialDelayMs: 100, maxDelayMs: 200 },
+      }),
+    );
+    for (const p of processes) p.send(`emit 30 distinct ${p.tag}`);
+    const tripped = await Promise.race(processes.map((p) => p.next('circuit', (l) => l.to === 'open')));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const recoveredAt = Date.now();
+    discord.faults.clear();
+    for (const p of processes) p.send('flush 30000');
+    await Promise.all(processes.map((p) => p.next('flushed')));
+    const ledgers = await closeAll(processes, 'ops');
+
+    // Sends already in flight when the circuit opened (and told the others, over pub/sub) still land.
+    const probes = spans.filter((s) => s.start > tripped.at! + 200 && s.start < recoveredAt);
+    expect(probes.length).toBeGreaterThanOrEqual(3);
+    const overlapping = probes.filter((s, i) => i > 0 && s.start < probes[i - 1]!.end);
+    expect(overlapping).toEqual([]);
+    for (const ledger of ledgers) {
+      expect(reconciles(ledger)).toBe(true);
+      expect(ledger).toMatchObject({ accepted: 30, delivered: 30, pending: 0 });
+    }
+    expect(hostErrors(processes)).toEqual([]);
   }, 120_000);
 });
