@@ -13,7 +13,7 @@ import {
 } from '../../src/testing/index.js';
 import { track } from '../helpers/cleanups.js';
 import { closeAll, type InstanceProcess, startInstances } from '../helpers/instance-processes.js';
-import { REDIS_URL, requireRedis, testPrefix } from '../helpers/redis.js';
+import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
 
 const PROCESSES = 4;
 // Discord's webhook bucket (5 requests) on a 1 s window instead of 2 s, and its channel window
@@ -154,5 +154,51 @@ describe('four coordinated instances against a destination that dies and recover
       expect(ledger).toMatchObject({ accepted: 30, delivered: 30, pending: 0 });
     }
     expect(hostErrors(processes)).toEqual([]);
+  }, 120_000);
+});
+
+describe('four coordinated instances when Redis goes away mid-run', () => {
+  it('keep delivering on their share of the limits, count every event, and rejoin within 5 s', async () => {
+    const proxy = await RedisProxy.start();
+    const discord = await fastDiscord();
+    const hook = discord.createWebhook();
+    const processes = await startInstances(PROCESSES, config(hook.url, proxy.url));
+    for (const p of processes) p.send(`emit 200 distinct ${p.tag}`);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const cutAt = Date.now();
+    proxy.cut();
+    const down = await Promise.all(
+      processes.map((p) => p.next('state', (l) => l.to === 'fallback' && l.at! >= cutAt)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const restoredAt = Date.now();
+    proxy.restore();
+    const back = await Promise.all(
+      processes.map((p) => p.next('state', (l) => l.to === 'shared' && l.at! >= restoredAt)),
+    );
+    for (const p of processes) p.send('flush 60000');
+    await Promise.all(processes.map((p) => p.next('flushed')));
+    const ledgers = await closeAll(processes, 'ops');
+
+    expect(down.map((l) => l.from)).toEqual(['shared', 'shared', 'shared', 'shared']);
+    for (const l of back) expect(l.at! - restoredAt).toBeLessThan(5_000);
+    // Said once per change: one fallback and one return per process after the cut.
+    for (const p of processes) {
+      expect(p.lines.filter((l) => l.type === 'state' && l.at! >= cutAt).map((l) => l.to)).toEqual([
+        'fallback',
+        'shared',
+      ]);
+    }
+    for (const ledger of ledgers) {
+      expect(reconciles(ledger)).toBe(true);
+      expect(ledger).toMatchObject({ accepted: 200, delivered: 200, pending: 0 });
+    }
+    const limited = discord.received.filter((r) => r.path.includes(hook.id) && r.status === 429).length;
+    process.stdout.write(`Redis cut mid-run: ${limited} × 429\n`);
+    // On local limits each process takes a quarter of every window, which together fit; only the two
+    // changes of regime can overshoot, by at most one process's share each.
+    expect(limited).toBeLessThanOrEqual(2 * PROCESSES);
+    expect(hostErrors(processes)).toEqual([]);
+    expect(processes.flatMap((p) => p.lines.filter((l) => l.type === 'error'))).toEqual([]);
   }, 120_000);
 });
