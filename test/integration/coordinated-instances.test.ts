@@ -12,6 +12,7 @@ import {
   startDiscordEmulator,
 } from '../../src/testing/index.js';
 import { track } from '../helpers/cleanups.js';
+import { eventually } from '../helpers/coordination.js';
 import { closeAll, type InstanceProcess, startInstances } from '../helpers/instance-processes.js';
 import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
 
@@ -200,5 +201,39 @@ describe('four coordinated instances when Redis goes away mid-run', () => {
     expect(limited).toBeLessThanOrEqual(2 * PROCESSES);
     expect(hostErrors(processes)).toEqual([]);
     expect(processes.flatMap((p) => p.lines.filter((l) => l.type === 'error'))).toEqual([]);
+  }, 120_000);
+});
+
+describe('four coordinated instances seeing the same error', () => {
+  it('post one first message and one digest with the summed count per cooldown', async () => {
+    const discord = await fastDiscord();
+    const hook = discord.createWebhook();
+    const processes = await startInstances(
+      PROCESSES,
+      config(hook.url, REDIS_URL, { noise: { cooldownMs: 2_000, storm: false } }),
+    );
+    const texts = () => discord.messages().map((m) => JSON.stringify(m.embeds));
+    for (const round of [1, 2]) {
+      for (const p of processes) p.send(`emit 25 same ${p.tag}`);
+      await eventually(() => texts().length === 2 * round, 15_000, `round ${round}'s two messages`);
+      const [first, digest] = texts().slice(2 * (round - 1));
+      expect(first).toContain('Payment provider timed out');
+      expect(first).not.toContain('more in');
+      // 100 occurrences in the group: the first message, and 99 repeats summed from four processes.
+      expect(digest).toContain('×99 more in');
+    }
+    for (const p of processes) p.send('flush 10000');
+    await Promise.all(processes.map((p) => p.next('flushed')));
+    const ledgers = await closeAll(processes, 'ops');
+    // Nothing more was posted: no copy of a digest, no late one.
+    expect(texts()).toHaveLength(4);
+    for (const ledger of ledgers) {
+      expect(reconciles(ledger)).toBe(true);
+      expect(ledger).toMatchObject({ accepted: 50, pending: 0, dropped: 0, deadLettered: 0 });
+    }
+    // Every occurrence is shown once: as a first message, or counted in the digest of its window.
+    expect(ledgers.reduce((n, l) => n + l.delivered + l.digested, 0)).toBe(200);
+    expect(ledgers.reduce((n, l) => n + l.delivered, 0)).toBe(2);
+    expect(hostErrors(processes)).toEqual([]);
   }, 120_000);
 });
