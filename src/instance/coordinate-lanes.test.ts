@@ -1,0 +1,91 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { onCleanup, track } from '../../test/helpers/cleanups.js';
+import { eventually } from '../../test/helpers/coordination.js';
+import { REDIS_URL, requireRedis, testPrefix } from '../../test/helpers/redis.js';
+import type { OffpathConfig } from '../config/config-schema.js';
+import { memorySink } from '../sinks/memory-sink.js';
+import { startDiscordEmulator } from '../testing/index.js';
+import { ManualClock } from '../testing/manual-clock.js';
+import { createOffpath, type Offpath } from './create-offpath.js';
+
+let prefix: string;
+
+beforeEach(async () => {
+  prefix = testPrefix(await requireRedis());
+});
+
+function instance(config: OffpathConfig): Offpath {
+  const offpath = createOffpath(config);
+  onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
+  return offpath;
+}
+
+describe('an instance with a coordination section', () => {
+  it('reports nothing about coordination without the section', () => {
+    const offpath = instance({ destinations: [{ name: 'm', type: 'memory' }] });
+    expect(offpath.health().coordination).toBeUndefined();
+  });
+
+  it('paces each lane at its share of the limits with the replicas hint alone (no Redis)', async () => {
+    const clock = new ManualClock(0);
+    const sink = memorySink({ maxBatchSize: 1 });
+    const offpath = createOffpath(
+      {
+        destinations: [
+          {
+            name: 'd',
+            type: 'custom',
+            sink,
+            rateLimits: [{ limit: 4, intervalMs: 1_000 }],
+            batch: { maxSize: 1 },
+          },
+        ],
+        coordination: { replicas: 2 },
+      },
+      { clock },
+    );
+    expect(offpath.health().coordination).toMatchObject({ state: 'local', replicas: 2 });
+    for (let i = 0; i < 6; i++) offpath.emit({ message: `m${i}`, fingerprint: `f${i}` });
+    await clock.advanceAsync(10);
+    // Half of 4 per second: two now, two more a second later.
+    expect(sink.batches).toHaveLength(2);
+    await clock.advanceAsync(1_000);
+    expect(sink.batches).toHaveLength(4);
+    const closed = offpath.close({ timeoutMs: 100 });
+    await clock.advanceAsync(200);
+    await closed;
+  });
+
+  it('disables a destination in every process once one finds it gone, and enable() clears it everywhere', async () => {
+    const discord = await track(startDiscordEmulator());
+    const hook = discord.createWebhook();
+    const config: OffpathConfig = {
+      destinations: [{ name: 'ops', type: 'discord', url: hook.url }],
+      coordination: { redis: { url: REDIS_URL, keyPrefix: prefix }, replicas: 2 },
+    };
+    const a = instance(config);
+    const b = instance(config);
+    await eventually(() => [a, b].every((o) => o.health().coordination?.state === 'shared'), 5_000);
+    const enabledInA: string[] = [];
+    a.on('destination-enabled', (e) => enabledInA.push(e.destination));
+    discord.deleteWebhook(hook.id);
+    a.emit({ level: 'error', title: 'first' });
+    await eventually(() => a.stats().destinations['ops']?.state === 'disabled', 5_000);
+    // b never sent anything: it learnt it from a.
+    await eventually(() => b.stats().destinations['ops']?.state === 'disabled', 5_000);
+    expect(discord.received.filter((r) => r.path.includes(hook.id))).toHaveLength(1);
+    expect(b.enable('ops')).toBe(true);
+    await eventually(() => a.stats().destinations['ops']?.state === 'active', 5_000);
+    expect(enabledInA).toEqual(['ops']);
+  });
+
+  it('refuses a reload that changes the coordination section (a restart applies it)', () => {
+    const offpath = instance({
+      destinations: [{ name: 'm', type: 'memory' }],
+      coordination: { replicas: 2 },
+    });
+    expect(() =>
+      offpath.reconfigure({ destinations: [{ name: 'm', type: 'memory' }], coordination: { replicas: 3 } }),
+    ).toThrow(/coordination/);
+  });
+});
