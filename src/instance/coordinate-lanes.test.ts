@@ -1,8 +1,10 @@
+import { Registry } from 'prom-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { onCleanup, track } from '../../test/helpers/cleanups.js';
 import { eventually } from '../../test/helpers/coordination.js';
 import { REDIS_URL, requireRedis, testPrefix } from '../../test/helpers/redis.js';
 import type { OffpathConfig } from '../config/config-schema.js';
+import { registerInstanceMetrics } from '../server/instance-metrics.js';
 import { memorySink } from '../sinks/memory-sink.js';
 import { startDiscordEmulator } from '../testing/index.js';
 import { ManualClock } from '../testing/manual-clock.js';
@@ -77,6 +79,20 @@ describe('an instance with a coordination section', () => {
     expect(b.enable('ops')).toBe(true);
     await eventually(() => a.stats().destinations['ops']?.state === 'active', 5_000);
     expect(enabledInA).toEqual(['ops']);
+  });
+
+  it('shows its state on /metrics, and nothing about it without the section', async () => {
+    const coordinated = new Registry();
+    registerInstanceMetrics(
+      coordinated,
+      instance({ destinations: [{ name: 'm', type: 'memory' }], coordination: { replicas: 2 } }),
+    );
+    const text = await coordinated.metrics();
+    expect(text).toContain('offpath_coordination_state{state="local"} 1');
+    expect(text).toContain('offpath_coordination_state{state="shared"} 0');
+    const alone = new Registry();
+    registerInstanceMetrics(alone, instance({ destinations: [{ name: 'm', type: 'memory' }] }));
+    expect(await alone.metrics()).not.toContain('offpath_coordination_state{');
   });
 
   it('refuses a reload that changes the coordination section (a restart applies it)', () => {
