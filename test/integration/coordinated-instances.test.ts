@@ -93,7 +93,12 @@ describe('four coordinated instances against one Discord webhook', () => {
     const processes = await startInstances(PROCESSES, config(hook.url, REDIS_URL));
     const ledgers = await burst(processes, 200, 60_000);
     const answers = discord.received.filter((r) => r.path.includes(hook.id));
-    expect(answers.filter((a) => a.status === 429)).toHaveLength(0);
+    // Every process stayed on the shared limits (a Redis slower than its command timeout would move it
+    // to its local share, where the replicas hint bounds 429s instead: the next test's subject).
+    expect(
+      processes.flatMap((p) => p.lines.filter((l) => l.type === 'state' && l.to === 'fallback')),
+    ).toEqual([]);
+    expect(answers.filter((a) => a.status === 429).map((a) => [a.time, a.responseBody])).toEqual([]);
     for (const ledger of ledgers) {
       expect(reconciles(ledger)).toBe(true);
       expect(ledger).toMatchObject({ accepted: 200, pending: 0, dropped: 0, deadLettered: 0 });
