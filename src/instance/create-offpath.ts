@@ -21,6 +21,7 @@ import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
 import type { SpoolStats } from '../spool/spool-options.js';
 import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
+import { announceCircuit } from './announce-circuit.js';
 import { type BuiltLaneSpec, buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
 import { coordinateLanes } from './coordinate-lanes.js';
@@ -245,19 +246,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   });
   coordinated?.bind(pipeline);
   const health = watchHealth(pipeline, specs, events, clock);
-  const announceCircuit = (spec: BuiltLaneSpec): void => {
-    spec.breaker.subscribe((change) => {
-      if (events.hasListeners('circuit-state')) {
-        events.emit('circuit-state', {
-          destination: spec.name,
-          from: change.from,
-          to: change.to,
-          at: change.at,
-        });
-      }
-    });
-  };
-  for (const spec of lanes) announceCircuit(spec);
+  for (const spec of lanes) announceCircuit(events, spec);
 
   /**
    * Runs `run` until done or the deadline. Only close cuts anything off: what it dropped as
@@ -367,7 +356,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         const spec = specOf(d, next.service);
         specs.set(d.name, spec);
         pipeline.addLane(withStages(spec));
-        announceCircuit(spec);
+        announceCircuit(events, spec);
       }
       const nextRoute = compileRouter(next.routes, enabled(next), {
         random,
