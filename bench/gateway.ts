@@ -20,7 +20,8 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { createOffpath, startGateway } from '../dist/index.js';
+import { startGateway } from '../dist/gateway/index.js';
+import { createOffpath } from '../dist/index.js';
 import { type BenchResult, discardSink, percentile } from './types.js';
 
 const CHILDREN = fileURLToPath(new URL('./gateway-children.ts', import.meta.url));

@@ -1,9 +1,12 @@
 /**
- * An instance's delivery numbers in the resilience kit's MetricsCollector: 1,000 events into a local
- * collector emulator that fails 20 % of requests and rate-limits 5 %.
+ * An instance's delivery numbers in the resilience kit's MetricsCollector (`offpath/resilience`): the
+ * instance publishes the same events as the kit's primitives, so the collector attaches to it as it
+ * does to their emitter. 1,000 events into a local collector emulator that fails 20 % of requests and
+ * rate-limits 5 %.
  * Run: npx tsx examples/metrics.ts
  */
-import { createOffpath, feedMetrics, MetricsCollector } from '../src/index.js';
+import { createOffpath } from '../src/index.js';
+import { MetricsCollector } from '../src/resilience/index.js';
 import { startCollectorEmulator } from '../src/testing/index.js';
 
 const collector = await startCollectorEmulator();
@@ -18,8 +21,7 @@ const offpath = createOffpath({
     },
   ],
 });
-const metrics = new MetricsCollector();
-const stop = feedMetrics(metrics, offpath);
+const metrics = new MetricsCollector().attach(offpath);
 
 for (let i = 0; i < 1_000; i++) offpath.emit({ level: 'info', message: `order ${i} placed` });
 await offpath.flush({ timeoutMs: 30_000 });
@@ -29,6 +31,6 @@ process.stdout.write(
   `requests ${s.requests}, success rate ${(s.successRate * 100).toFixed(1)} %, ` +
     `mean latency ${s.latency.mean.toFixed(1)} ms, retries ${s.retries}, rate limited ${s.rateLimited}\n`,
 );
-stop();
+metrics.detach();
 await offpath.close();
 await collector.close();

@@ -1,5 +1,5 @@
 /**
- * The resilience primitives on their own, around any async call.
+ * The resilience primitives on their own (`offpath/resilience`), around any async call.
  * Run: npx tsx examples/resilience.ts
  */
 import {
@@ -10,7 +10,7 @@ import {
   RetryBudget,
   RetryPolicy,
   TypedEmitter,
-} from '../src/index.js';
+} from '../src/resilience/index.js';
 
 const events = new TypedEmitter<ResilienceEvents>();
 const metrics = new MetricsCollector().attach(events);
@@ -20,10 +20,10 @@ const policy = new RetryPolicy({
   jitter: 'decorrelated',
   attemptTimeoutMs: 500,
   events,
-  target: 'flaky',
+  destination: 'flaky',
 });
 const budget = new RetryBudget({ ratio: 0.2 });
-const breaker = new CircuitBreaker({ ...circuitBreakerPresets.strict, events, target: 'flaky' });
+const breaker = new CircuitBreaker({ ...circuitBreakerPresets.strict, events, destination: 'flaky' });
 events.on('circuit-state', (e) => console.log(`circuit ${e.from} → ${e.to}`));
 
 let calls = 0;

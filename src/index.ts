@@ -1,5 +1,8 @@
 /**
  * offpath: capture HTTP traffic and logs and deliver them off the request path.
+ * The main entry point: the instance, its sinks and sources, the errors and the seam types. The
+ * resilience kit used on its own (`RetryPolicy`, `CircuitBreaker`, `RateLimiter`, `MetricsCollector`…)
+ * is `offpath/resilience`; the gateway is `offpath/gateway`; the relay is `offpath/relay`.
  * Every public name of the main entry point is listed here.
  * @module
  */
@@ -42,18 +45,6 @@ export type { EmitFn, Source } from './core/source.js';
 export { isSuppressed, runSuppressed } from './core/suppress.js';
 export type { CurlOptions, CurlRequest } from './curl/to-curl.js';
 export { toCurl } from './curl/to-curl.js';
-export type { Gateway, GatewayOptions, GatewayStats } from './gateway/create-gateway.js';
-export { createGateway } from './gateway/create-gateway.js';
-export type { ExchangeOutcome, ProxyStats } from './gateway/proxy-counters.js';
-export type {
-  BreakerSetting,
-  GatewayCaptureOptions,
-  ProxyAuthOptions,
-  ProxyOptions,
-  RetrySetting,
-} from './gateway/proxy-options.js';
-export type { RunningGateway, StartGatewayOptions } from './gateway/start-gateway.js';
-export { startGateway } from './gateway/start-gateway.js';
 export type {
   DeadLetter,
   DeadLetterFilter,
@@ -69,28 +60,25 @@ export type {
   ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
-export { feedMetrics, type OffpathEventSource } from './instance/feed-metrics.js';
 export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';
 export type { DestinationHealth, HealthState } from './pipeline/destination-health.js';
-export type { CircuitStateName, OffpathEvents, RefuseReason } from './pipeline/events.js';
+export type {
+  CircuitStateName,
+  FailureContext,
+  FailurePhase,
+  FailureReport,
+  OffpathEvents,
+  RefuseReason,
+} from './pipeline/events.js';
 export type { DeadLetterReason, DropReason, LedgerSnapshot } from './pipeline/ledger.js';
 export { reconciles } from './pipeline/ledger.js';
 export type { OverflowPolicy } from './pipeline/overflow.js';
 export type { SelfStats } from './pipeline/self-monitor.js';
 export type { RedactionOptions, Redactor } from './redact/redactor.js';
 export { createRedactor } from './redact/redactor.js';
-export type {
-  CircuitBreakerOptions,
-  CircuitBreakerSnapshot,
-  CircuitGate,
-  CircuitState,
-  CircuitStateChange,
-} from './resilience/circuit-breaker.js';
-export { CircuitBreaker, circuitBreakerPresets } from './resilience/circuit-breaker.js';
 export type { Clock, TimerHandle } from './resilience/clock.js';
-export { sleep, systemClock } from './resilience/clock.js';
 export type { ConfigIssue, OffpathErrorCode, OffpathErrorOptions } from './resilience/errors.js';
 export {
   AuthenticationError,
@@ -107,23 +95,6 @@ export {
   SinkFailedError,
   TimeoutError,
 } from './resilience/errors.js';
-export type { RateLimit, RateLimiterOptions } from './resilience/rate-limiter.js';
-export { RateLimiter } from './resilience/rate-limiter.js';
-export {
-  capRetryAfter,
-  discordRetryAfterMs,
-  parseRetryAfterHeader,
-  telegramRetryAfterMs,
-} from './resilience/retry-after.js';
-export type { RetryBudgetOptions } from './resilience/retry-budget.js';
-export { RetryBudget } from './resilience/retry-budget.js';
-export type { Jitter, ResolvedRetryOptions, RetryPolicyOptions } from './resilience/retry-policy.js';
-export { DEFAULT_RETRYABLE_ERROR_CODES, RetryPolicy, retryPresets } from './resilience/retry-policy.js';
-export type { MetricsSnapshot, ResilienceEvents } from './resilience/telemetry.js';
-export { MetricsCollector } from './resilience/telemetry.js';
-export { withTimeout } from './resilience/timeout.js';
-export type { TypedEmitterOptions } from './resilience/typed-emitter.js';
-export { TypedEmitter } from './resilience/typed-emitter.js';
 export type { ConsoleSinkOptions } from './sinks/console/console-sink.js';
 export { consoleSink } from './sinks/console/console-sink.js';
 export type { DiscordPayload } from './sinks/discord/discord-format.js';

@@ -7,7 +7,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOffpath, memorySink, startGateway } from '../../src/index.js';
+import { startGateway } from '../../src/gateway/index.js';
+import { createOffpath, memorySink } from '../../src/index.js';
 
 const PROVIDER_KEY = process.env['OPENAI_API_KEY'] ?? 'sk-example-provider-key-000111222';
 const CLIENT_TOKEN = 'team-a-token-5d41402abc4b2a76b9719d911017c592';

@@ -3,7 +3,7 @@
  * status page. Plain numbers bumped on the request path: O(1), no allocation.
  * @module
  */
-import type { CircuitState } from '../resilience/telemetry.js';
+import type { CircuitState } from '../resilience/resilience-events.js';
 
 /** How an exchange ended. */
 export type ExchangeOutcome =

@@ -17,7 +17,7 @@ import type { LimitTarget } from '../coordination/limiter-plan.js';
 import { ReservingBreaker } from '../coordination/reserving-breaker.js';
 import { ReservingLimiter } from '../coordination/reserving-limiter.js';
 import { SharedNoiseControl } from '../coordination/shared-noise-control.js';
-import type { OffpathEvents } from '../pipeline/events.js';
+import type { OffpathEvents, ReportFailure } from '../pipeline/events.js';
 import type { NoiseFactory } from '../pipeline/lane-policies.js';
 import { NoiseControl, type NoiseSettings } from '../pipeline/noise-control.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -41,7 +41,8 @@ export interface CoordinatedLanes {
 export interface CoordinateDeps {
   readonly clock: Clock;
   readonly events: TypedEmitter<OffpathEvents>;
-  readonly onError?: ((error: unknown, context: { destination?: string; phase: string }) => void) | undefined;
+  /** The instance's failure reporter: a failure of coordination that is a bug, not an outage. */
+  readonly report: ReportFailure;
 }
 
 /** Undefined without a `coordination` section: nothing is shared and nothing connects. */
@@ -51,7 +52,7 @@ export function coordinateLanes(
 ): CoordinatedLanes | undefined {
   const { clock, events } = deps;
   const report = (error: unknown, destination?: string): void =>
-    deps.onError?.(error, { ...(destination === undefined ? {} : { destination }), phase: 'coordination' });
+    deps.report(error, { phase: 'coordination', destination });
   const coordination = createCoordination(config, { clock, onError: (error) => report(error) });
   if (!coordination) return undefined;
   coordination.on('coordination-state', (change) => {

@@ -37,6 +37,7 @@ import { installExitHooks } from './exit-hooks.js';
 import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
 import { planReconfigure, type ReconfigurePlan } from './plan-reconfigure.js';
+import { createFailureReporter, type FailureDependencies } from './report-failure.js';
 import { type OffpathHealth, watchHealth } from './watch-health.js';
 
 export type { OffpathHealth } from './watch-health.js';
@@ -53,13 +54,11 @@ export interface ReconfigureResult extends ReconfigurePlan {
 }
 
 /** Things tests and embedders may inject. */
-export interface OffpathDependencies {
+export interface OffpathDependencies extends FailureDependencies {
   /** @default systemClock */
   readonly clock?: Clock;
   /** @default Math.random */
   readonly random?: () => number;
-  /** Receives offpath's own failures (they never reach the host). @default ignore */
-  readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
 }
 
 /** Deadline of {@link Offpath.flush} and {@link Offpath.close}. */
@@ -139,11 +138,15 @@ export interface Offpath {
   report(error: unknown, options?: ReportOptions): boolean;
   /** Runs `fn` and emits an event when it is slower than `slowMs`; its result or error is unchanged. */
   time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
-  /** Starts a capture source feeding this instance; returns a function that stops it. */
+  /**
+   * Starts a capture source feeding this instance; returns a function that stops it. A throwing
+   * `attach` (phase `attach`) and the source's later failures (phase `source`) go to `onError` and
+   * the `error` event.
+   */
   attach(source: Source): () => void;
   /**
    * Publishes an event of a service running on this instance (the gateway) on the typed stream.
-   * Synchronous; listeners' failures go to `onError`.
+   * Synchronous; listeners' failures go to `onError` and the `error` event.
    */
   publish<K extends ServiceEventName>(type: K, payload: OffpathEvents[K]): void;
   /**
@@ -174,14 +177,16 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const events = new TypedEmitter<OffpathEvents>({
-    onListenerError: (error) => deps.onError?.(error, { phase: 'listener' }),
+    onListenerError: (error, type) => failures.listenerFailed(error, type),
   });
+  const failures = createFailureReporter(events, deps);
+  const report = failures.report;
   const sharedRedactor = valid.redact === false ? undefined : createRedactor(valid.redact);
   const prepare = sharedRedactor
     ? (r: Parameters<typeof sharedRedactor.record>[0]) => sharedRedactor.record(r)
     : identity;
   const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
-  const coordinated = coordinateLanes(valid.coordination, { clock, events, onError: deps.onError });
+  const coordinated = coordinateLanes(valid.coordination, { clock, events, report });
 
   // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
   const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
@@ -209,7 +214,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         clock,
         redactText: sharedRedactor?.text ?? identity,
         events,
-        onError: deps.onError,
+        report,
       })
     : undefined;
   const base: PipelineStages = {
@@ -237,7 +242,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     events,
     spool: spool?.spool,
     journal: acceptor,
-    onError: deps.onError,
+    report,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined
         ? undefined
@@ -264,7 +269,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     try {
       await run(controller.signal);
     } catch (error) {
-      deps.onError?.(error, { phase: 'flush' });
+      report(error, { phase: 'flush' });
     } finally {
       clock.clearTimeout(timer);
     }
@@ -372,7 +377,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         .then(() => Promise.all(drained))
         .then(
           () => clock.clearTimeout(timer),
-          (error: unknown) => deps.onError?.(error, { phase: 'reconfigure' }),
+          (error: unknown) => report(error, { phase: 'reconfigure' }),
         );
       return { ...plan, drained: reconfiguring.then(() => undefined) };
     },
@@ -384,9 +389,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     attach: (source) => {
       const emit: EmitFn = (event) => pipeline.emit(event);
       try {
-        return source.attach(emit);
+        return source.attach(emit, (error) => report(error, { phase: 'source' }));
       } catch (error) {
-        deps.onError?.(error, { phase: 'attach' });
+        report(error, { phase: 'attach' });
         return () => {};
       }
     },
@@ -408,6 +413,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         () => instance.flush(),
       )
     : undefined;
+  failures.created();
   return instance;
 }
 

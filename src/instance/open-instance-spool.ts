@@ -6,7 +6,7 @@
  * @module
  */
 import type { ValidConfig } from '../config/config-schema.js';
-import type { OffpathEvents } from '../pipeline/events.js';
+import type { OffpathEvents, ReportFailure } from '../pipeline/events.js';
 import type { Clock } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import { openEmitJournal } from '../spool/open-emit-journal.js';
@@ -29,7 +29,7 @@ export function openInstanceSpool(
     clock: Clock;
     redactText: (text: string) => string;
     events: TypedEmitter<OffpathEvents>;
-    onError?: ((error: unknown, context: { phase: string }) => void) | undefined;
+    report: ReportFailure;
   },
 ): InstanceSpool | undefined {
   let spool: Spool;
@@ -50,22 +50,23 @@ export function openInstanceSpool(
       clock: deps.clock,
       redactText: deps.redactText,
       movedAside,
-      onError: (error) => deps.onError?.(error, { phase: 'spool' }),
+      onError: (error) => deps.report(error, { phase: 'spool' }),
       journal,
     });
   } catch (error) {
-    deps.onError?.(error, { phase: 'spool' });
+    deps.report(error, { phase: 'spool' });
     return undefined;
   }
   spool.onDeadLettersEvicted((evicted) => {
     if (deps.events.hasListeners('dead-letters-evicted')) deps.events.emit('dead-letters-evicted', evicted);
   });
   // Synchronous by nature: 'exit' is the last moment to commit what the write-behind still holds.
+  // The reporter is synchronous too, so onError and OFFPATH_DEBUG still hear of a failed commit.
   const onExit = (): void => {
     try {
       spool.flushSync();
-    } catch {
-      // The process is going away; there is nobody left to tell.
+    } catch (error) {
+      deps.report(error, { phase: 'exit' });
     }
   };
   process.on('exit', onExit);

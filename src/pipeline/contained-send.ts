@@ -1,7 +1,9 @@
 /**
  * Calls a sink (its `send`, or its `ping`) so that nothing it does can hurt the pipeline: a throw, a
  * hang past the send timeout, or a return value that is not a {@link SendResult} all become retryable
- * failure values.
+ * failure values. A throw or a malformed result breaks the sink's contract, so it is also handed to
+ * `report` (the instance's `onError` and `error` event); a sink that rejects after the deadline
+ * aborted it is only doing what the abort asked, and is not reported.
  * @module
  */
 import type { SendContext, SendResult } from '../core/sink.js';
@@ -15,6 +17,7 @@ export function containedSend(
   timeoutMs: number,
   clock: Clock,
   outerSignal?: AbortSignal,
+  report?: (error: unknown) => void,
 ): Promise<SendResult> {
   const controller = new AbortController();
   return new Promise<SendResult>((resolve) => {
@@ -46,14 +49,23 @@ export function containedSend(
     } catch (error) {
       pending = Promise.reject(error);
     }
+    const breach = (error: unknown): void => {
+      if (!settled) report?.(error);
+    };
     pending.then(
-      (value) => finish(validateResult(value)),
-      (error: unknown) =>
+      (value) => {
+        const result = validateResult(value);
+        if (result !== value && !result.ok) breach(result.error);
+        finish(result);
+      },
+      (error: unknown) => {
+        breach(error);
         finish({
           ok: false,
           kind: 'retryable',
           error: isOffpathError(error) ? error : new SinkFailedError('sink threw', { cause: error }),
-        }),
+        });
+      },
     );
   });
 }

@@ -88,6 +88,56 @@ export interface OffpathEvents {
   };
   /** A destination's health state changed. */
   'health-change': { readonly destination: string; readonly from: string; readonly to: string };
-  /** offpath's own failures (never thrown to the host). */
-  error: { readonly error: unknown; readonly phase: string; readonly destination: string | undefined };
+  /**
+   * One of offpath's own failures, which it cannot hand back as a value (never thrown to the host).
+   * `onError` sees the same failures. See docs/RESILIENCE.md for the phases.
+   */
+  error: FailureReport;
 }
+
+/**
+ * Where an internal failure happened. Stable strings (a dashboard may count by them):
+ * - `listener`: a listener of the event stream threw or rejected;
+ * - `attach`: a source's `attach` threw (the source then does nothing);
+ * - `source`: an attached source failed while capturing;
+ * - `spool`: the spool could not be opened, written or read (the instance runs without it if it
+ *   could not be opened);
+ * - `exit`: committing the spool's write-behind when the process exits failed;
+ * - `flush`: `flush()` or `close()` failed before its deadline;
+ * - `reconfigure`: retired lanes failed while draining after `reconfigure()`;
+ * - `sink`: a sink's `send` or `ping` threw, or returned something that is not a `SendResult`
+ *   (the delivery is then retried as any failure);
+ * - `close`: a sink's `close()` threw or rejected;
+ * - `route`, `prepare`, `pump`, `send`, `settle`, `ping`: a fault inside the pipeline itself.
+ */
+export type FailurePhase =
+  | 'listener'
+  | 'attach'
+  | 'source'
+  | 'spool'
+  | 'exit'
+  | 'flush'
+  | 'reconfigure'
+  | 'sink'
+  | 'close'
+  | 'route'
+  | 'prepare'
+  | 'pump'
+  | 'send'
+  | 'settle'
+  | 'ping'
+  | 'coordination';
+
+/** Where a failure happened: its phase, and the destination when it concerns one. */
+export interface FailureContext {
+  readonly phase: FailurePhase;
+  readonly destination?: string | undefined;
+}
+
+/** The payload of the `error` event. */
+export interface FailureReport extends FailureContext {
+  readonly error: unknown;
+}
+
+/** Hands an internal failure to whoever watches (`onError`, the `error` event); never throws. */
+export type ReportFailure = (error: unknown, context: FailureContext) => void;

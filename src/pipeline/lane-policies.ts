@@ -9,7 +9,7 @@
 import type { EventRecord } from '../core/event.js';
 import type { RateInfo } from '../core/sink.js';
 import type { CircuitGate } from '../resilience/circuit-breaker-options.js';
-import type { CircuitState } from '../resilience/telemetry.js';
+import type { CircuitState } from '../resilience/resilience-events.js';
 
 /** Pacing of one destination (implemented by `RateLimiter`). */
 export interface LaneLimiter {

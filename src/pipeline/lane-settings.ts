@@ -6,6 +6,7 @@
 import type { Sink } from '../core/sink.js';
 import type { Clock } from '../resilience/clock.js';
 import type { LedgerContext } from './delivery-ledger.js';
+import type { ReportFailure } from './events.js';
 import type {
   LaneBreaker,
   LaneLimiter,
@@ -53,7 +54,7 @@ export interface LaneContext extends LedgerContext {
   /** Ids for the digest records lanes create. */
   readonly nextId: () => number;
   /** offpath's own failures; never throws. */
-  readonly report: (error: unknown, context: { destination?: string; phase: string }) => void;
+  readonly report: ReportFailure;
   /** CPU time a lane spent on its own work (formatting, settling), outside routing. */
   readonly worked?: ((ms: number) => void) | undefined;
 }

@@ -223,7 +223,7 @@ describe('Lane', () => {
       if (call === 3) return new Promise<SendResult>(() => {});
       return { ok: true };
     });
-    const { lane, clock, check } = makeLane(sink, { sendTimeoutMs: 2_000 });
+    const { lane, clock, log, check } = makeLane(sink, { sendTimeoutMs: 2_000 });
     lane.accept(at(0), 1);
     await clock.advanceAsync(1_000); // batch timer, call 1 throws
     await clock.advanceAsync(100); // call 2: garbage
@@ -232,6 +232,12 @@ describe('Lane', () => {
     await clock.advanceAsync(1_000); // call 4 succeeds
     expect(call).toBe(4);
     expect(sink.records).toHaveLength(1);
+    // The throw and the garbage broke the sink's contract and are reported; a hang is only a timeout.
+    expect(log.errors.map((e) => (e as Error).message)).toEqual([
+      'boom',
+      'sink returned something that is not a SendResult',
+    ]);
+    log.errors.length = 0;
     check();
   });
 

@@ -9,7 +9,7 @@ import { isLevel, type Level, levelRank } from '../core/level.js';
 import { withheldRecord } from '../core/withheld-record.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
-import type { OffpathEvents, RefuseReason } from './events.js';
+import type { FailureContext, OffpathEvents, RefuseReason, ReportFailure } from './events.js';
 import { type FallbackSpec, Fallbacks, type Handover } from './fallbacks.js';
 import { Intake } from './intake.js';
 import { Lane } from './lane.js';
@@ -43,7 +43,8 @@ export interface PipelineSettings {
   readonly spool?: SpoolPort;
   /** Strict durable mode: every event is journalled before `emit()` returns. */
   readonly journal?: EmitJournal | undefined;
-  readonly onError?: (error: unknown, context: { destination?: string; phase: string }) => void;
+  /** offpath's own failures (the instance's one reporter). @default ignore */
+  readonly report?: ReportFailure | undefined;
   /** When set, pipeline work above this share of a core makes `emit()` refuse low-level events. */
   readonly selfBudget?: SelfBudget | undefined;
   /** Events below this level are refused while shedding. @default 'warn' */
@@ -439,15 +440,8 @@ export class Pipeline {
     }
   }
 
-  #report(error: unknown, context: { destination?: string; phase: string }): void {
-    try {
-      this.#s.onError?.(error, context);
-    } catch {
-      // A failing error hook has nowhere left to report to.
-    }
-    if (this.#s.events.hasListeners('error')) {
-      this.#s.events.emit('error', { error, phase: context.phase, destination: context.destination });
-    }
+  #report(error: unknown, context: FailureContext): void {
+    this.#s.report?.(error, context);
   }
 
   /** What every lane shares: the event stream, the spool, fallbacks, ids and offpath's own figures. */

@@ -28,6 +28,9 @@ export class Sender {
   readonly #outbox: Outbox;
   readonly #host: SenderHost;
   readonly #close = new AbortController();
+  /** A sink that throws (or returns a non-result) is a bug worth telling, beside the retry it causes. */
+  readonly #sinkBroke = (error: unknown): void =>
+    this.#c.report(error, { destination: this.#s.name, phase: 'sink' });
   #inFlight = 0;
   #lastSendAt = Number.NEGATIVE_INFINITY;
 
@@ -71,7 +74,13 @@ export class Sender {
       events.emit('request-start', { destination: this.#s.name, attempt: item.attempts });
     }
     const { sink, sendTimeoutMs } = this.#s;
-    containedSend((ctx) => sink.send(item.message.payload, ctx), sendTimeoutMs, clock, this.#close.signal)
+    containedSend(
+      (ctx) => sink.send(item.message.payload, ctx),
+      sendTimeoutMs,
+      clock,
+      this.#close.signal,
+      this.#sinkBroke,
+    )
       .then((result) => {
         this.#inFlight--;
         try {
@@ -90,7 +99,7 @@ export class Sender {
    */
   ping(ping: NonNullable<LaneSettings['sink']['ping']>): void {
     this.#inFlight++;
-    containedSend(ping, this.#s.sendTimeoutMs, this.#c.clock, this.#close.signal)
+    containedSend(ping, this.#s.sendTimeoutMs, this.#c.clock, this.#close.signal, this.#sinkBroke)
       .then((result) => {
         this.#inFlight--;
         const { breaker, limiter } = this.#s;

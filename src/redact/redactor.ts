@@ -4,7 +4,10 @@
  * @module
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { BodyRecord, EventRecord, HeaderList, HttpRecord, JsonValue } from '../core/event.js';
+import type { EventRecord, HeaderList, JsonValue } from '../core/event.js';
+import { encodeReadable, safeDecode } from './encoding.js';
+import { recordRedaction } from './redact-record.js';
+import { replaceAll, replaceAnchored } from './scan-text.js';
 import { NameMatcher } from './sensitive-names.js';
 import { featuresOf, IP_PATTERNS, TEXT_PATTERNS, type TextPattern } from './text-patterns.js';
 
@@ -196,78 +199,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return input;
   };
 
-  const body = (b: BodyRecord): BodyRecord => {
-    if (b.encoding === 'base64') {
-      const decoded = decodeUtf8(b.data);
-      if (decoded === undefined) return b;
-      const redacted = bodyText(decoded);
-      return redacted === decoded ? b : { ...b, data: redacted, encoding: 'utf8' };
-    }
-    return { ...b, data: bodyText(b.data) };
-  };
-
-  const bodyText = (data: string): string => {
-    const trimmed = data.trimStart();
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      try {
-        return JSON.stringify(value(JSON.parse(data) as JsonValue));
-      } catch {
-        // Not JSON after all (or cut short): fall through to text scanning.
-      }
-    }
-    if (/^[^\s=&]+=[^\s]*(?:&[^\s=&]+=[^\s]*)*$/.test(data)) return text(params(data));
-    return text(data);
-  };
-
-  const http = (h: HttpRecord): HttpRecord => ({
-    request: {
-      method: h.request.method,
-      url: url(h.request.url),
-      headers: headers(h.request.headers),
-      ...(h.request.body ? { body: body(h.request.body) } : {}),
-    },
-    ...(h.response
-      ? {
-          response: {
-            ...h.response,
-            headers: headers(h.response.headers),
-            ...(h.response.body ? { body: body(h.response.body) } : {}),
-          },
-        }
-      : {}),
-    ...(h.error ? { error: { ...h.error, message: text(h.error.message) } } : {}),
-  });
-
-  const record = (r: EventRecord): EventRecord => ({
-    ...r,
-    ...(r.title === undefined ? {} : { title: text(r.title) }),
-    ...(r.message === undefined ? {} : { message: text(r.message) }),
-    ...(r.fingerprint === undefined ? {} : { fingerprint: text(r.fingerprint) }),
-    fields: value(r.fields) as Record<string, JsonValue>,
-    tags: r.tags.map(text),
-    ...(r.error
-      ? {
-          error: {
-            ...r.error,
-            message: text(r.error.message),
-            ...(r.error.stack === undefined ? {} : { stack: text(r.error.stack) }),
-          },
-        }
-      : {}),
-    ...(r.http ? { http: http(r.http) } : {}),
-    ...(r.digest?.groups
-      ? {
-          digest: {
-            ...r.digest,
-            groups: r.digest.groups.map((g) => ({
-              ...g,
-              sample: text(g.sample),
-              fingerprint: text(g.fingerprint),
-            })),
-          },
-        }
-      : {}),
-  });
+  const record = recordRedaction({ text, url, headers, value, params });
 
   return {
     record: guard(record, (r) => ({
@@ -285,72 +217,6 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     headers: guard(headers, (list) => list.map(([n]) => [n, `${MARKER}:unredactable]`] as const)),
     value: guard(value, () => `${MARKER}:unredactable]`),
   };
-}
-
-/**
- * Replaces every match of a global pattern. When `replace` returns undefined (a candidate failed its
- * checksum), scanning resumes one character later, so a real match overlapping a false one is found.
- */
-function replaceAll(
-  input: string,
-  pattern: TextPattern,
-  replace: (
-    match: string,
-    groups: ReadonlyArray<string | undefined>,
-  ) => string | { readonly text: string; readonly consumed: number } | undefined,
-): string {
-  const re = pattern.regex;
-  re.lastIndex = 0;
-  let out = '';
-  let copied = 0;
-  let changed = false;
-  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
-    const replacement = replace(m[0], m.slice(1));
-    if (replacement === undefined) {
-      re.lastIndex = m.index + 1;
-      continue;
-    }
-    const text = typeof replacement === 'string' ? replacement : replacement.text;
-    const consumed = typeof replacement === 'string' ? m[0].length : replacement.consumed;
-    out += input.slice(copied, m.index) + text;
-    copied = m.index + consumed;
-    changed = true;
-    // Resume right after what was replaced; an empty match would loop forever, so step over it.
-    re.lastIndex = consumed === 0 ? copied + 1 : copied;
-  }
-  return changed ? out + input.slice(copied) : input;
-}
-
-/**
- * Like {@link replaceAll}, but only on windows of the text around the pattern's anchor character,
- * merged where they overlap; the rest of a long text is copied without being scanned.
- */
-function replaceAnchored(
-  input: string,
-  pattern: TextPattern,
-  replace: Parameters<typeof replaceAll>[2],
-): string {
-  const { char, before, after } = pattern.anchor!;
-  let out = '';
-  let copied = 0;
-  let at = input.indexOf(char);
-  while (at !== -1) {
-    const start = Math.max(copied, at - before);
-    let end = Math.min(input.length, at + after + 1);
-    // Extend the window while the next anchor falls inside it.
-    for (
-      let next = input.indexOf(char, at + 1);
-      next !== -1 && next - before <= end;
-      next = input.indexOf(char, next + 1)
-    ) {
-      end = Math.min(input.length, next + after + 1);
-      at = next;
-    }
-    out += input.slice(copied, start) + replaceAll(input.slice(start, end), pattern, replace);
-    copied = end;
-    at = input.indexOf(char, end);
-  }
-  return copied === 0 ? input : out + input.slice(copied);
 }
 
 /** Wraps a function so a failure yields a fully masked value instead of an exception or a leak. */
@@ -380,26 +246,4 @@ function splitQuotes(value: string): [string, string, string] {
   const q = value[0];
   if (value.length >= 2 && (q === '"' || q === "'") && value.at(-1) === q) return [q, value.slice(1, -1), q];
   return ['', value, ''];
-}
-
-/** Percent-encodes, keeping the characters of our markers readable. */
-function encodeReadable(value: string): string {
-  // ':' stays encoded: a decoded `key:value` could look like a new secret to a later scan.
-  return encodeURIComponent(value).replace(/%5B/g, '[').replace(/%5D/g, ']');
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
-
-function decodeUtf8(base64: string): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
-  } catch {
-    return undefined;
-  }
 }

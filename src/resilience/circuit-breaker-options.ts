@@ -4,7 +4,7 @@
  */
 import type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import { type Clock, systemClock } from './clock.js';
-import type { CircuitState, ResilienceEvents } from './telemetry.js';
+import type { CircuitState, ResilienceEvents } from './resilience-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 import { positive, positiveInteger, withoutUndefined } from './validate.js';
 
@@ -34,8 +34,8 @@ export interface CircuitBreakerOptions {
   readonly isFailure?: (error: unknown) => boolean;
   /** Where state changes are published as `circuit-state` events. @default undefined */
   readonly events?: TypedEmitter<ResilienceEvents>;
-  /** Label put in published events. @default undefined */
-  readonly target?: string;
+  /** The destination's name, put in published events as `destination`. @default undefined */
+  readonly destination?: string;
   /** Receives errors thrown by {@link CircuitBreaker.subscribe} listeners. @default undefined (ignored) */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -71,7 +71,7 @@ export type CircuitGate =
     };
 
 const OWNER = 'CircuitBreaker';
-type OptionalKeys = 'initial' | 'events' | 'target' | 'onListenerError';
+type OptionalKeys = 'initial' | 'events' | 'destination' | 'onListenerError';
 
 /** Options with every default applied. */
 export type ResolvedCircuitBreakerOptions = Readonly<Required<Omit<CircuitBreakerOptions, OptionalKeys>>>;

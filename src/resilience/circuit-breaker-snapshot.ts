@@ -2,7 +2,7 @@
  * The JSON-safe saved form of a circuit breaker, so its state survives a restart.
  * @module
  */
-import type { CircuitState } from './telemetry.js';
+import type { CircuitState } from './resilience-events.js';
 
 /**
  * A circuit breaker's state as plain JSON. `trips` counts consecutive trips without a full recovery

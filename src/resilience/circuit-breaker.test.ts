@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker, type CircuitBreakerOptions, circuitBreakerPresets } from './circuit-breaker.js';
 import { CircuitOpenError } from './errors.js';
-import type { ResilienceEvents } from './telemetry.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 // random() = 0.5 means "no jitter", so open periods are exact.
@@ -164,7 +164,12 @@ describe('CircuitBreaker', () => {
     const events = new TypedEmitter<ResilienceEvents>();
     const published: ResilienceEvents['circuit-state'][] = [];
     events.on('circuit-state', (e) => published.push(e));
-    const { b, clock } = breaker({ failureThreshold: 1, recoveryTimeoutMs: 1000, events, target: 'hook-a' });
+    const { b, clock } = breaker({
+      failureThreshold: 1,
+      recoveryTimeoutMs: 1000,
+      events,
+      destination: 'hook-a',
+    });
     const t0 = clock.now();
     const changes: unknown[] = [];
     const off = b.subscribe((c) => changes.push(c));
@@ -181,7 +186,7 @@ describe('CircuitBreaker', () => {
       { from: 'open', to: 'half-open', at: t0 + 1000, reason: 'open period over' },
       { from: 'half-open', to: 'closed', at: t0 + 1000, reason: 'probes succeeded' },
     ]);
-    expect(published.map((e) => `${e.target}:${e.from}>${e.to}`)).toEqual([
+    expect(published.map((e) => `${e.destination}:${e.from}>${e.to}`)).toEqual([
       'hook-a:closed>open',
       'hook-a:open>half-open',
       'hook-a:half-open>closed',

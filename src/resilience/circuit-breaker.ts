@@ -12,7 +12,7 @@ import {
 } from './circuit-breaker-options.js';
 import { type CircuitBreakerSnapshot, validateSnapshot } from './circuit-breaker-snapshot.js';
 import { CircuitOpenError } from './errors.js';
-import type { CircuitState, ResilienceEvents } from './telemetry.js';
+import type { CircuitState, ResilienceEvents } from './resilience-events.js';
 import { TypedEmitter } from './typed-emitter.js';
 import { assertNever } from './validate.js';
 
@@ -23,7 +23,7 @@ export {
   circuitBreakerPresets,
 } from './circuit-breaker-options.js';
 export type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
-export type { CircuitState } from './telemetry.js';
+export type { CircuitState } from './resilience-events.js';
 
 type Inner =
   | { readonly kind: 'closed'; failures: number }
@@ -47,7 +47,7 @@ const PROBE: CircuitGate = Object.freeze({ allowed: true, probe: true });
 export class CircuitBreaker {
   readonly #o: ResolvedCircuitBreakerOptions;
   readonly #events: TypedEmitter<ResilienceEvents> | undefined;
-  readonly #target: string | undefined;
+  readonly #destination: string | undefined;
   readonly #changes: TypedEmitter<{ change: CircuitStateChange }>;
   #inner: Inner;
   #trips: number;
@@ -55,7 +55,7 @@ export class CircuitBreaker {
   constructor(options: CircuitBreakerOptions = {}) {
     this.#o = resolveCircuitBreakerOptions(options);
     this.#events = options.events;
-    this.#target = options.target;
+    this.#destination = options.destination;
     const onListenerError = options.onListenerError;
     this.#changes = new TypedEmitter(onListenerError ? { onListenerError: (e) => onListenerError(e) } : {});
     const initial = options.initial === undefined ? undefined : validateSnapshot(options.initial);
@@ -257,7 +257,7 @@ export class CircuitBreaker {
     if (this.#changes.hasListeners('change'))
       this.#changes.emit('change', { from, to: next.kind, at, reason });
     if (this.#events?.hasListeners('circuit-state')) {
-      this.#events.emit('circuit-state', { target: this.#target, from, to: next.kind, at });
+      this.#events.emit('circuit-state', { destination: this.#destination, from, to: next.kind, at });
     }
   }
 }

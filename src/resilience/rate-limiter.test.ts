@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock.js';
 import type { Clock } from './clock.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
-import type { ResilienceEvents } from './telemetry.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /**
@@ -200,7 +200,7 @@ describe('RateLimiter', () => {
       limits: [{ limit: 1, intervalMs: 1000 }],
       clock,
       events,
-      target: 'hook',
+      destination: 'hook',
     });
     const ran: number[] = [];
     const run = async (): Promise<number> => ran.push(clock.now());
@@ -211,7 +211,7 @@ describe('RateLimiter', () => {
     await clock.advanceAsync(1);
     await second;
     expect(ran).toEqual([clock.now() - 1000, clock.now()]);
-    expect(seen).toEqual([{ target: 'hook', waitMs: 1000, source: 'proactive' }]);
+    expect(seen).toEqual([{ destination: 'hook', waitMs: 1000, source: 'proactive' }]);
   });
 
   it('execute() rejects with the abort reason while waiting', async () => {

@@ -4,8 +4,8 @@
  * @module
  */
 import { type Clock, sleep, systemClock } from './clock.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import { type LimitWindow, SlidingWindow } from './sliding-window.js';
-import type { ResilienceEvents } from './telemetry.js';
 import { TokenBucket } from './token-bucket.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
@@ -48,8 +48,8 @@ export interface RateLimiterOptions {
   readonly countFromAnswers?: boolean;
   /** Where {@link RateLimiter.execute} and {@link RateLimiter.pauseFor} publish `rate-limited` events. @default undefined */
   readonly events?: TypedEmitter<ResilienceEvents>;
-  /** Label put in published events. @default undefined */
-  readonly target?: string;
+  /** The destination's name, put in published events as `destination`. @default undefined */
+  readonly destination?: string;
 }
 
 /** A correction read from a response (Discord's `X-RateLimit-*` headers, for example). */
@@ -81,13 +81,20 @@ export class RateLimiter {
   readonly #marginMs: number;
   readonly #maxCost: number;
   readonly #events: TypedEmitter<ResilienceEvents> | undefined;
-  readonly #target: string | undefined;
+  readonly #destination: string | undefined;
   #pausedUntil = Number.NEGATIVE_INFINITY;
   #server: { remaining: number; resetAt: number } | undefined;
   #serverLimit: number | undefined;
 
   constructor(options: RateLimiterOptions) {
-    const { limits, clock = systemClock, marginMs = 0, events, target, countFromAnswers = false } = options;
+    const {
+      limits,
+      clock = systemClock,
+      marginMs = 0,
+      events,
+      destination,
+      countFromAnswers = false,
+    } = options;
     if (!Array.isArray(limits))
       throw new TypeError('RateLimiter: `limits` must be an array of { limit, intervalMs }');
     if (!(Number.isFinite(marginMs) && marginMs >= 0)) {
@@ -98,7 +105,7 @@ export class RateLimiter {
     this.#clock = clock;
     this.#marginMs = marginMs;
     this.#events = events;
-    this.#target = target;
+    this.#destination = destination;
   }
 
   /** 0 when `cost` acquisitions may happen now, else the milliseconds to wait. Consumes nothing. */
@@ -165,7 +172,11 @@ export class RateLimiter {
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
     if (this.#events?.hasListeners('rate-limited')) {
-      this.#events.emit('rate-limited', { target: this.#target, waitMs: ms, source: 'retry-after' });
+      this.#events.emit('rate-limited', {
+        destination: this.#destination,
+        waitMs: ms,
+        source: 'retry-after',
+      });
     }
   }
 
@@ -194,7 +205,11 @@ export class RateLimiter {
   async execute<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, cost = 1): Promise<T> {
     for (let wait = this.tryAcquire(cost); wait > 0; wait = this.tryAcquire(cost)) {
       if (this.#events?.hasListeners('rate-limited')) {
-        this.#events.emit('rate-limited', { target: this.#target, waitMs: wait, source: 'proactive' });
+        this.#events.emit('rate-limited', {
+          destination: this.#destination,
+          waitMs: wait,
+          source: 'proactive',
+        });
       }
       await sleep(this.#clock, wait, signal);
     }

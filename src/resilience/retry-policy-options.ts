@@ -4,7 +4,7 @@
  */
 import type { Jitter } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
-import type { ResilienceEvents } from './telemetry.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 import { nonNegative, positive, positiveInteger } from './validate.js';
 
@@ -70,8 +70,8 @@ export interface RetryPolicyOptions {
   readonly clock?: Clock;
   /** Where attempts, failures and retries are published. @default undefined */
   readonly events?: TypedEmitter<ResilienceEvents>;
-  /** Label put in published events. @default undefined */
-  readonly target?: string;
+  /** The destination's name, put in published events as `destination`. @default undefined */
+  readonly destination?: string;
 }
 
 /** Ready-made option sets. */
@@ -86,7 +86,7 @@ export const retryPresets = {
   persistent: { maxAttempts: 10, initialDelayMs: 1000 },
 } as const satisfies Record<string, Partial<RetryPolicyOptions>>;
 
-type OptionalKeys = 'attemptTimeoutMs' | 'deadlineMs' | 'events' | 'target';
+type OptionalKeys = 'attemptTimeoutMs' | 'deadlineMs' | 'events' | 'destination';
 
 /** Options with every default applied. */
 export type ResolvedRetryOptions = Readonly<Required<Omit<RetryPolicyOptions, OptionalKeys>>> &
@@ -110,7 +110,7 @@ export function resolveRetryPolicyOptions(options: RetryPolicyOptions): Resolved
     random: options.random ?? Math.random,
     clock: options.clock ?? systemClock,
     events: options.events,
-    target: options.target,
+    destination: options.destination,
   };
   positiveInteger(OWNER, 'maxAttempts', o.maxAttempts);
   nonNegative(OWNER, 'initialDelayMs', o.initialDelayMs);

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock.js';
 import { BadRequestError, NetworkError, RateLimitedError, ServerError, TimeoutError } from './errors.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import { RetryBudget } from './retry-budget.js';
 import { RetryPolicy, retryPresets } from './retry-policy.js';
-import type { ResilienceEvents } from './telemetry.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** Drives the manual clock until `promise` settles; returns its outcome without throwing. */
@@ -181,23 +181,32 @@ describe('RetryPolicy', () => {
     const events = new TypedEmitter<ResilienceEvents>();
     const rateLimited: ResilienceEvents['rate-limited'][] = [];
     events.on('rate-limited', (e) => rateLimited.push(e));
-    const policy = new RetryPolicy({ clock, jitter: 'none', maxRetryAfterMs: 120_000, events, target: 't' });
+    const policy = new RetryPolicy({
+      clock,
+      jitter: 'none',
+      maxRetryAfterMs: 120_000,
+      events,
+      destination: 't',
+    });
     const start = clock.now();
     const at: number[] = [];
     await drive(
       clock,
-      policy.execute(async ({ attempt }) => {
-        at.push(clock.now() - start);
-        if (attempt === 1) throw new RateLimitedError('429', { retryAfterMs: 65_000 });
-        if (attempt === 2) throw new RateLimitedError('429', { retryAfterMs: 3_600_000 });
-        return 'ok';
-      }),
+      policy.execute(
+        async ({ attempt }) => {
+          at.push(clock.now() - start);
+          if (attempt === 1) throw new RateLimitedError('429', { retryAfterMs: 65_000 });
+          if (attempt === 2) throw new RateLimitedError('429', { retryAfterMs: 3_600_000 });
+          return 'ok';
+        },
+        { requestId: 'req-1' },
+      ),
       1000,
     );
     expect(at).toEqual([0, 65_000, 185_000]);
     expect(rateLimited).toEqual([
-      { target: 't', waitMs: 65_000, source: 'retry-after' },
-      { target: 't', waitMs: 120_000, source: 'retry-after' },
+      { destination: 't', requestId: 'req-1', waitMs: 65_000, source: 'retry-after' },
+      { destination: 't', requestId: 'req-1', waitMs: 120_000, source: 'retry-after' },
     ]);
   });
 

@@ -37,6 +37,11 @@ export interface RetryExecuteOptions {
   readonly signal?: AbortSignal;
   /** Shared budget that can veto retries. @default undefined (no budget) */
   readonly budget?: RetryBudget;
+  /**
+   * The id of the request this call serves, put in every event the call publishes as `requestId`, so
+   * a metrics stream can follow one request through its attempts. @default undefined
+   */
+  readonly requestId?: string;
 }
 
 // Causes are followed this deep at most, which also ends cycles (an error that is its own cause).
@@ -99,8 +104,8 @@ export class RetryPolicy {
    * (capped at `maxRetryAfterMs`) when it is longer than the backoff.
    */
   async execute<T>(fn: (ctx: AttemptContext) => Promise<T>, options: RetryExecuteOptions = {}): Promise<T> {
-    const { signal, budget } = options;
-    const { clock, events, target, attemptTimeoutMs, deadlineMs } = this.#o;
+    const { signal, budget, requestId } = options;
+    const { clock, events, destination, attemptTimeoutMs, deadlineMs } = this.#o;
     const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
     budget?.recordAttempt();
     let previousDelay: number | undefined;
@@ -111,7 +116,8 @@ export class RetryPolicy {
       // A late timer can wake us after the deadline even though the wait was planned to fit before it.
       if (timeoutMs <= 0) throw new TimeoutError(`deadline of ${deadlineMs} ms exceeded`);
       const byDeadline = deadlineAt - startedAt === timeoutMs;
-      if (events?.hasListeners('request-start')) events.emit('request-start', { target, attempt });
+      if (events?.hasListeners('request-start'))
+        events.emit('request-start', { destination, requestId, attempt });
       try {
         const result = await withTimeout((s) => fn({ attempt, signal: s }), timeoutMs, {
           clock,
@@ -121,21 +127,34 @@ export class RetryPolicy {
             : `attempt timed out after ${attemptTimeoutMs} ms`,
         });
         if (events?.hasListeners('request-success')) {
-          events.emit('request-success', { target, attempt, latencyMs: clock.now() - startedAt });
+          events.emit('request-success', {
+            destination,
+            requestId,
+            attempt,
+            latencyMs: clock.now() - startedAt,
+          });
         }
         return result;
       } catch (error) {
         if (events?.hasListeners('request-failure')) {
-          events.emit('request-failure', { target, attempt, latencyMs: clock.now() - startedAt, error });
+          events.emit('request-failure', {
+            destination,
+            requestId,
+            attempt,
+            latencyMs: clock.now() - startedAt,
+            error,
+          });
         }
         if (signal?.aborted || attempt >= this.#o.maxAttempts || !this.isRetryable(error)) throw error;
         const { delayMs, askedByServer } = this.#nextDelay(error, attempt, previousDelay);
         if (clock.now() + delayMs >= deadlineAt) throw error;
         if (budget !== undefined && !budget.tryAcquireRetry()) throw error;
         if (askedByServer && events?.hasListeners('rate-limited')) {
-          events.emit('rate-limited', { target, waitMs: delayMs, source: 'retry-after' });
+          events.emit('rate-limited', { destination, requestId, waitMs: delayMs, source: 'retry-after' });
         }
-        if (events?.hasListeners('retry')) events.emit('retry', { target, attempt, delayMs, error });
+        if (events?.hasListeners('retry')) {
+          events.emit('retry', { destination, requestId, attempt, delayMs, error });
+        }
         await sleep(clock, delayMs, signal);
         previousDelay = delayMs;
       }

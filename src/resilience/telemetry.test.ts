@@ -5,8 +5,9 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { ServerError } from './errors.js';
 import { LatencyWindow } from './latency-window.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { ResilienceEvents } from './resilience-events.js';
 import { RetryPolicy } from './retry-policy.js';
-import { MetricsCollector, type ResilienceEvents } from './telemetry.js';
+import { MetricsCollector } from './telemetry.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 describe('LatencyWindow', () => {
@@ -73,14 +74,14 @@ describe('MetricsCollector', () => {
     expect(s.failuresByCode).toEqual({ ERR_SERVER: 2 });
   });
 
-  it('counts only its own target when given one, and stops after detaching', () => {
+  it('counts only its own destination when given one, and stops after detaching', () => {
     const events = new TypedEmitter<ResilienceEvents>();
-    const metrics = new MetricsCollector({ target: 'discord' }).attach(events);
-    events.emit('request-start', { target: 'discord', attempt: 1 });
-    events.emit('request-start', { target: 'slack', attempt: 1 });
-    events.emit('rate-limited', { target: 'discord', waitMs: 250, source: 'proactive' });
+    const metrics = new MetricsCollector({ destination: 'discord' }).attach(events);
+    events.emit('request-start', { destination: 'discord', attempt: 1 });
+    events.emit('request-start', { destination: 'slack', attempt: 1 });
+    events.emit('rate-limited', { destination: 'discord', waitMs: 250, source: 'proactive' });
     metrics.detach();
-    events.emit('request-start', { target: 'discord', attempt: 2 });
+    events.emit('request-start', { destination: 'discord', attempt: 2 });
     expect(events.hasListeners('request-start')).toBe(false);
     const s = metrics.snapshot();
     expect(s.requests).toBe(1);

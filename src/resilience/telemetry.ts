@@ -1,58 +1,16 @@
 /**
- * The typed event stream of the resilience layer, and a collector that turns it into statistics.
+ * A collector that turns the shared event stream ({@link ResilienceEvents}) into statistics.
  * @module
  */
 import { type LatencySummary, LatencyWindow } from './latency-window.js';
-import type { TypedEmitter } from './typed-emitter.js';
-
-/** The three states of a circuit breaker. */
-export type CircuitState = 'closed' | 'open' | 'half-open';
-
-/**
- * Events published by the resilience primitives into a `TypedEmitter<ResilienceEvents>` given to them as
- * the `events` option. `target` is the label given to the primitive (a destination name, for example).
- * Attempts count from 1 (the first attempt).
- */
-export type ResilienceEvents = {
-  /** An attempt is about to run. */
-  'request-start': { readonly target?: string; readonly attempt: number };
-  /** An attempt succeeded after `latencyMs`. */
-  'request-success': { readonly target?: string; readonly attempt: number; readonly latencyMs: number };
-  /** An attempt failed after `latencyMs`. */
-  'request-failure': {
-    readonly target?: string;
-    readonly attempt: number;
-    readonly latencyMs: number;
-    readonly error: unknown;
-  };
-  /** Attempt `attempt` failed with `error` and the next one runs after `delayMs`. */
-  retry: {
-    readonly target?: string;
-    readonly attempt: number;
-    readonly delayMs: number;
-    readonly error: unknown;
-  };
-  /** A call has to wait `waitMs`: by our own pacing (`proactive`) or because the remote side said so. */
-  'rate-limited': {
-    readonly target?: string;
-    readonly waitMs: number;
-    readonly source: 'proactive' | 'retry-after';
-  };
-  /** A circuit breaker changed state at `at` (epoch ms). */
-  'circuit-state': {
-    readonly target?: string;
-    readonly from: CircuitState;
-    readonly to: CircuitState;
-    readonly at: number;
-  };
-};
+import type { CircuitState, ResilienceEventSource, ResilienceEvents } from './resilience-events.js';
 
 /** Options of {@link MetricsCollector}. */
 export interface MetricsCollectorOptions {
   /** Latencies kept for percentiles (the most recent ones). @default 1024 */
   readonly latencyWindowSize?: number;
-  /** Count only events carrying this `target`. @default undefined (count every event) */
-  readonly target?: string;
+  /** Count only events carrying this `destination`. @default undefined (count every event) */
+  readonly destination?: string;
 }
 
 /** Aggregated statistics from a {@link MetricsCollector}, as plain JSON. */
@@ -89,15 +47,19 @@ const MAX_CODES = 64;
 /**
  * Aggregates a resilience event stream: totals, success rate and latency percentiles, in bounded memory
  * (counters, at most 64 error codes, and one {@link LatencyWindow}). Subscribe it to an emitter with
- * {@link attach}, or feed it with {@link record} / {@link recordSuccess} / {@link recordFailure}.
+ * {@link attach} (a primitives' emitter or an offpath instance), or feed it with {@link record} /
+ * {@link recordSuccess} / {@link recordFailure}.
  * @example
  * const events = new TypedEmitter<ResilienceEvents>();
  * const metrics = new MetricsCollector().attach(events);
- * await new RetryPolicy({ events, target: 'api' }).execute(call);
+ * await new RetryPolicy({ events, destination: 'api' }).execute(call);
  * metrics.snapshot().latency.p99;
+ * @example
+ * const metrics = new MetricsCollector().attach(createOffpath(config)); // the instance's deliveries
+ * metrics.snapshot().successRate;
  */
 export class MetricsCollector {
-  readonly #target: string | undefined;
+  readonly #destination: string | undefined;
   readonly #latency: LatencyWindow;
   readonly #detach: Array<() => void> = [];
   #requests = 0;
@@ -136,12 +98,15 @@ export class MetricsCollector {
   /** @param options options, or the latency window size alone */
   constructor(options: MetricsCollectorOptions | number = {}) {
     const o = typeof options === 'number' ? { latencyWindowSize: options } : options;
-    this.#target = o.target;
+    this.#destination = o.destination;
     this.#latency = new LatencyWindow(o.latencyWindowSize ?? 1024);
   }
 
-  /** Subscribes to every resilience event of `events` (until {@link detach}); returns this collector. */
-  attach(events: TypedEmitter<ResilienceEvents>): this {
+  /**
+   * Subscribes to the shared events of `events` (until {@link detach}): a `TypedEmitter` given to the
+   * primitives, or an offpath instance. Returns this collector.
+   */
+  attach(events: ResilienceEventSource): this {
     for (const type of Object.keys(this.#handlers) as Array<keyof ResilienceEvents>) {
       this.#detach.push(events.on(type, (payload) => this.record(type, payload)));
     }
@@ -153,9 +118,9 @@ export class MetricsCollector {
     for (const off of this.#detach.splice(0)) off();
   }
 
-  /** Counts one event (ignored when it carries another target than the one given in the options). */
+  /** Counts one event (ignored when it names another destination than the one in the options). */
   record<K extends keyof ResilienceEvents>(type: K, payload: ResilienceEvents[K]): void {
-    if (this.#target !== undefined && payload.target !== this.#target) return;
+    if (this.#destination !== undefined && payload.destination !== this.#destination) return;
     (this.#handlers[type] as (p: ResilienceEvents[K]) => void)(payload);
   }
 

@@ -8,6 +8,7 @@
 import { isSuppressed } from '../core/suppress.js';
 import { CaptureFilter, type CaptureOptions } from './capture-filter.js';
 import type { HttpCaptureSource } from './fetch-source.js';
+import { tellFailure } from './guard-subscriber.js';
 import { httpEvent, type TrackedRequest } from './http-event.js';
 
 /** The parts of an axios instance this source uses (so axios stays an optional peer). */
@@ -55,7 +56,8 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
     name: 'axios',
     pendingCount: () => count,
     overflowCount: () => 0,
-    attach(emit) {
+    attach(emit, report) {
+      const fail = tellFailure([options.onError, report]);
       const finish = (
         config: AxiosConfigLike | undefined,
         outcome: Parameters<typeof httpEvent>[3],
@@ -68,7 +70,7 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
           const event = httpEvent(filter, 'axios', tracked, outcome);
           if (event) emit(event);
         } catch (error) {
-          options.onError?.(error);
+          fail(error);
         }
       };
       const useRequest = instance.interceptors.request.use.bind(
@@ -95,7 +97,7 @@ export function axiosSource(instance: AxiosLike, options: CaptureOptions = {}): 
             }
           }
         } catch (error) {
-          options.onError?.(error);
+          fail(error);
         }
         return config;
       });

@@ -40,8 +40,8 @@ export function fetchSource(options: CaptureOptions = {}): HttpCaptureSource {
     name: 'fetch',
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
-    attach(emit) {
-      const guard = guardSubscriber(options.onError);
+    attach(emit, report) {
+      const guard = guardSubscriber(options.onError, report);
       const onCreate = guard<{ request: UndiciRequest }>(({ request }) => {
         // offpath's own deliveries run in the suppressed scope: never capture them again.
         if (isSuppressed()) return;

@@ -27,8 +27,8 @@ export function httpSource(options: CaptureOptions = {}): HttpCaptureSource {
     name: 'http',
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
-    attach(emit) {
-      const guard = guardSubscriber(options.onError);
+    attach(emit, report) {
+      const guard = guardSubscriber(options.onError, report);
       const finish = (request: ClientRequest, outcome: Parameters<typeof httpEvent>[3]): void => {
         const tracked = pending.take(request);
         if (!tracked) return;

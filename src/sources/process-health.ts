@@ -39,7 +39,7 @@ export function processHealth(options: ProcessHealthOptions = {}): Source {
   const cooldownMs = options.cooldownMs ?? 60_000;
   return {
     name: 'process-health',
-    attach(emit) {
+    attach(emit, report) {
       const histogram = options.read ? undefined : monitorEventLoopDelay({ resolution: 10 });
       histogram?.enable();
       const read = options.read ?? {
@@ -86,6 +86,9 @@ export function processHealth(options: ProcessHealthOptions = {}): Source {
               });
             }
           }
+        } catch (error) {
+          // A throw here would be an uncaught exception in the host, from a timer.
+          report?.(error);
         } finally {
           timer = clock.setTimeout(tick, options.intervalMs ?? 5_000);
         }

@@ -61,8 +61,8 @@ export function serverSource(options: ServerCaptureOptions = {}): HttpCaptureSou
     name: 'server',
     pendingCount: () => pending.size,
     overflowCount: () => pending.overflow,
-    attach(emit) {
-      const guard = guardSubscriber(options.onError);
+    attach(emit, report) {
+      const guard = guardSubscriber(options.onError, report);
       const finish = (response: ServerResponse, aborted: boolean): void => {
         const tracked = pending.take(response);
         if (!tracked) return;

@@ -4,8 +4,23 @@
  * response bodies always drained and capped, and every failure turned into a typed error value.
  * @module
  */
-import { Agent, request } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
 import { NetworkError, type OffpathError, TimeoutError } from '../../resilience/errors.js';
+
+let undici: typeof Undici | undefined;
+
+/**
+ * undici, loaded when the first network destination is built rather than by `import 'offpath'`: the
+ * package loads its fetch, cookie, WebSocket and cache modules with it, the largest part of what
+ * importing offpath cost (docs/BENCHMARKS.md, "Import cost"). Loaded synchronously when a sink is
+ * built (by `createOffpath()` or `reconfigure()`, with the rest of the set-up), never in the middle of
+ * a delivery.
+ */
+function loadUndici(): typeof Undici {
+  undici ??= createRequire(import.meta.url)('undici') as typeof Undici;
+  return undici;
+}
 
 /** Options of an {@link HttpTransport}. */
 export interface HttpTransportOptions {
@@ -33,11 +48,14 @@ export type HttpOutcome =
 
 /** A small request function over a private undici Agent. */
 export class HttpTransport {
-  readonly #agent: Agent;
+  readonly #agent: Undici.Agent;
+  readonly #request: typeof Undici.request;
   readonly #maxResponseBytes: number;
   readonly #userAgent: string;
 
   constructor(options: HttpTransportOptions = {}) {
+    const { Agent, request } = loadUndici();
+    this.#request = request;
     this.#agent = new Agent({
       connections: options.connections ?? 2,
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
@@ -61,7 +79,7 @@ export class HttpTransport {
     },
   ): Promise<HttpOutcome> {
     try {
-      const res = await request(url, {
+      const res = await this.#request(url, {
         method: (init.method ?? 'POST') as 'POST',
         headers: { 'user-agent': this.#userAgent, ...init.headers },
         body: init.body ?? null,

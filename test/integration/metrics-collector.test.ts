@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { onCleanup, track } from '../../test/helpers/cleanups.js';
-import { MetricsCollector } from '../resilience/telemetry.js';
-import { startCollectorEmulator } from '../testing/index.js';
-import { createOffpath } from './create-offpath.js';
-import { feedMetrics } from './feed-metrics.js';
+import { createOffpath } from '../../src/instance/create-offpath.js';
+import { MetricsCollector } from '../../src/resilience/telemetry.js';
+import { startCollectorEmulator } from '../../src/testing/index.js';
+import { onCleanup, track } from '../helpers/cleanups.js';
 
-describe('feedMetrics', () => {
+describe('MetricsCollector attached to an instance', () => {
   it("counts an instance's requests, success rate, latency, retries and rate limits against a real collector", async () => {
     const collector = await track(startCollectorEmulator());
     const offpath = createOffpath({
@@ -21,8 +20,9 @@ describe('feedMetrics', () => {
       ],
     });
     onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
-    const metrics = new MetricsCollector();
-    const stop = feedMetrics(metrics, offpath);
+    // The instance publishes the kit's vocabulary, so it attaches like the primitives' emitter does.
+    const metrics = new MetricsCollector().attach(offpath);
+    const onlyOthers = new MetricsCollector({ destination: 'other' }).attach(offpath);
     collector.faults.failNext(1, 503);
     collector.faults.rateLimitNext(1, 0);
     offpath.emit({ message: 'order placed' });
@@ -39,10 +39,13 @@ describe('feedMetrics', () => {
     expect(s.rateLimitedBySource.retryAfter).toBe(1);
     expect(s.latency.samples).toBe(3);
     expect(s.latency.mean).toBeGreaterThan(0);
+    expect(s.failuresByCode).toMatchObject({ ERR_SERVER: 1 });
+    // A collector given a destination counts that destination's events only.
+    expect(onlyOthers.snapshot().requests).toBe(0);
 
-    // Unsubscribed: later traffic is not counted.
-    stop();
-    offpath.emit({ message: 'after stop' });
+    // Detached: later traffic is not counted.
+    metrics.detach();
+    offpath.emit({ message: 'after detach' });
     await offpath.flush({ timeoutMs: 5_000 });
     expect(collector.received).toHaveLength(4);
     expect(metrics.snapshot().requests).toBe(3);
