@@ -95,6 +95,21 @@ describe('an instance with a coordination section', () => {
     expect(await alone.metrics()).not.toContain('offpath_coordination_state{');
   });
 
+  it('flush() waits for first occurrences held while their shared cooldown claims are out', async () => {
+    const discord = await track(startDiscordEmulator());
+    const hook = discord.createWebhook();
+    const offpath = instance({
+      destinations: [{ name: 'ops', type: 'discord', url: hook.url }],
+      coordination: { redis: { url: REDIS_URL, keyPrefix: prefix } },
+    });
+    await eventually(() => offpath.health().coordination?.state === 'shared', 5_000);
+    for (let i = 0; i < 3; i++) offpath.emit({ level: 'error', title: `e${i}`, fingerprint: `f${i}` });
+    const result = await offpath.flush({ timeoutMs: 5_000 });
+    expect(result.complete).toBe(true);
+    expect(offpath.stats().destinations['ops']).toMatchObject({ accepted: 3, delivered: 3, pending: 0 });
+    expect(discord.messages()).toHaveLength(1);
+  });
+
   it('refuses a reload that changes the coordination section (a restart applies it)', () => {
     const offpath = instance({
       destinations: [{ name: 'm', type: 'memory' }],

@@ -72,6 +72,11 @@ export interface LaneNoise {
   admit(record: EventRecord, backlogMs: number): boolean;
   /** Closes every open window now and hands its digest over (at shutdown). */
   flush(): void;
+  /**
+   * Records held while a decision about them is out (shared noise: a first occurrence waiting for its
+   * claim); a flush waits for them as for records in memory. Absent: none are ever held.
+   */
+  readonly holding?: number;
 }
 
 /**

@@ -288,9 +288,12 @@ export class Lane {
     if (entries.length > 0) settle(toParcel(entries), 'queued', 0);
   }
 
-  /** Nothing to wait for: nothing in memory, or the lane no longer sends. Merged events wait for their window. */
+  /**
+   * Nothing to wait for: nothing in memory nor held for a decision, or the lane no longer sends.
+   * Merged events wait for their window.
+   */
   #idle(): boolean {
-    return this.ledger.inMemory === 0 || this.#state !== 'active';
+    return (this.ledger.inMemory === 0 && this.#in.holding === 0) || this.#state !== 'active';
   }
 
   #checkIdle(): void {
