@@ -124,7 +124,14 @@ export async function run(
   const dead = createOffpath({
     destinations: [
       { name: 'collector', type: 'http', url: `${deadUrl}/ingest`, sendTimeoutMs: 30_000 },
-      { name: 'chat', type: 'discord', url: `${deadUrl}/api/webhooks/1/token`, sendTimeoutMs: 30_000 },
+      // Every trace to the dead chat too (a chat destination starts at warn): the worst case.
+      {
+        name: 'chat',
+        type: 'discord',
+        url: `${deadUrl}/api/webhooks/1/token`,
+        minLevel: 'trace',
+        sendTimeoutMs: 30_000,
+      },
     ],
   });
   // Every exchange traced: the worst case for the request path (by default only failures are).

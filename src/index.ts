@@ -60,6 +60,7 @@ export type {
   ServiceEventName,
 } from './instance/create-offpath.js';
 export { createOffpath } from './instance/create-offpath.js';
+export type { DeliveryTap } from './instance/delivery-tap.js';
 export type { ReconfigurePlan } from './instance/plan-reconfigure.js';
 export type { ProbeDestinationsOptions, ProbeResult } from './instance/probe-destinations.js';
 export { probeDestinations } from './instance/probe-destinations.js';

@@ -76,8 +76,15 @@ function describeIssue(
     case 'not_multiple_of':
       out.push(custom ? { path: formatPath(path), message: custom } : expectedGot(root, path, input));
       return;
-    default:
-      out.push({ path: formatPath(path), message: custom ?? 'is not valid' });
+    default: {
+      // A check of the schema's own may carry its hint in `params` (see destination-schema.ts).
+      const hint = issue.code === 'custom' ? issue.params?.['hint'] : undefined;
+      out.push({
+        path: formatPath(path),
+        message: custom ?? 'is not valid',
+        ...(typeof hint === 'string' ? { hint } : {}),
+      });
+    }
   }
 }
 

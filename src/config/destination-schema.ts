@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { LEVELS } from '../core/level.js';
 import { isDiscordWebhookUrl } from '../sinks/discord/discord-send.js';
 import { isSlackWebhookUrl } from '../sinks/slack/slack-send.js';
-import { templateProblem } from '../sinks/template/message-template.js';
+import { chatShape, discordMention, slackMention, telegramMention } from './chat-options-schema.js';
 
 // Messages ("expected one of trace, …, got …") are written from the schema by describe-issues.ts.
 const level = z.enum(LEVELS);
@@ -34,12 +34,6 @@ const webhookUrl = (isShape: (value: string) => boolean, message: string) =>
     else if (!isShape(value)) ctx.addIssue({ code: 'custom', message });
   });
 
-/** A mustache template, parsed now so a typo fails validation instead of the first message. */
-const templateText = z.string().superRefine((value, ctx) => {
-  const problem = templateProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (check the {{…}} tags)` });
-});
-
 const presetOr = <const P extends readonly [string, ...string[]], T extends z.ZodType>(
   presets: P,
   custom: T,
@@ -53,7 +47,10 @@ export const commonDestinationShape = {
       /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
       'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
     ),
-  /** Events below this level never reach the destination. */
+  /**
+   * Events below this level never reach the destination.
+   * @default 'trace' ('warn' for Discord, Telegram and Slack)
+   */
   minLevel: level.optional(),
   enabled: z.boolean().optional(),
   queue: z
@@ -138,20 +135,16 @@ export const commonDestinationShape = {
     .optional(),
 };
 
-/** Message templates by event kind (see docs/MESSAGES.md). */
-const templates = z
-  .record(z.string(), z.object({ title: templateText.optional(), body: templateText.optional() }).strict())
-  .optional();
-
 const discord = z
   .object({
     ...commonDestinationShape,
     type: z.literal('discord'),
-    templates,
+    ...chatShape,
     url: webhookUrl(
       isDiscordWebhookUrl,
       'must be a Discord webhook URL (https://discord.com/api/webhooks/{id}/{token})',
     ),
+    criticalMention: discordMention,
     username: z.string().min(1).max(80).optional(),
     avatarUrl: httpUrl.optional(),
     threadId: z.string().regex(/^\d+$/, 'must be a numeric thread id').optional(),
@@ -162,7 +155,7 @@ const telegram = z
   .object({
     ...commonDestinationShape,
     type: z.literal('telegram'),
-    templates,
+    ...chatShape,
     token: z
       .string()
       .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (the token BotFather gave you)'),
@@ -170,6 +163,7 @@ const telegram = z
       z.number().int(),
       z.string().regex(/^(-?\d+|@\w+)$/, 'must be a numeric id or @channelname'),
     ]),
+    criticalMention: telegramMention,
     messageThreadId: z.number().int().positive().optional(),
     disableNotification: z.boolean().optional(),
     apiUrl: httpUrl.optional(),
@@ -180,11 +174,12 @@ const slack = z
   .object({
     ...commonDestinationShape,
     type: z.literal('slack'),
-    templates,
+    ...chatShape,
     url: webhookUrl(
       isSlackWebhookUrl,
       'must be a Slack incoming webhook URL (https://hooks.slack.com/services/T…/B…/…)',
     ),
+    criticalMention: slackMention,
   })
   .strict();
 

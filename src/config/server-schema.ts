@@ -7,6 +7,30 @@ import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Where ingest puts accepted events. `local`: into this process's pipeline (with its spool), as one
+ * relay does. `redis`: onto a Redis Stream shared by every replica (needs `coordination.redis`); each
+ * replica delivers from it as one consumer group, and a crashed replica's entries are claimed by the
+ * others. When Redis is unavailable, ingest falls back to `local`.
+ */
+export const relayQueueSchema = z
+  .object({
+    /** @default 'local' */
+    type: z.enum(['local', 'redis']).optional(),
+    /** The stream's name, under `coordination.redis.keyPrefix` (`<prefix>q:<stream>`). @default 'relay' */
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+      .optional(),
+    /** Entries the stream holds at most (waiting and being delivered); a batch beyond it gets 503. @default 100_000 */
+    maxLength: positiveInt.optional(),
+    /** An entry a replica has held this long without touching it is claimed by another one. @default 30_000 */
+    claimAfterMs: z.number().int().min(100).optional(),
+    /** Entries one replica delivers at once at most (keep it under each destination's `queue.maxItems`). @default 500 */
+    maxInFlight: positiveInt.optional(),
+  })
+  .strict();
+
 /** Settings of `offpath serve`. */
 export const serverSchema = z
   .object({
@@ -41,8 +65,13 @@ export const serverSchema = z
      * @default 50_000
      */
     maxPending: positiveInt.optional(),
+    /** Where accepted events wait for delivery (see {@link relayQueueSchema}). @default { type: 'local' } */
+    queue: relayQueueSchema.optional(),
   })
   .strict();
 
 /** The `server` section as written. */
 export type ServerConfig = z.input<typeof serverSchema>;
+
+/** `server.queue` as written. */
+export type RelayQueueConfig = z.input<typeof relayQueueSchema>;

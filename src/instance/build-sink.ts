@@ -59,6 +59,8 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         username: destination.username,
         avatarUrl: destination.avatarUrl,
         threadId: destination.threadId,
+        timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -71,6 +73,8 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         apiUrl: destination.apiUrl,
         messageThreadId: destination.messageThreadId,
         disableNotification: destination.disableNotification,
+        timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
         service: context.service,
         clock: context.clock,
@@ -81,6 +85,8 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         service: context.service,
         clock: context.clock,
         templates: destination.templates,
+        timeZone: destination.timeZone,
+        criticalMention: destination.criticalMention,
         retryableStatusCodes,
       });
   }

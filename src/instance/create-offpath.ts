@@ -33,6 +33,7 @@ import {
   replayDeadLetters,
 } from './dead-letters.js';
 import { INSTANCE_DEFAULTS } from './defaults.js';
+import { type DeliveryTap, tapPipeline } from './delivery-tap.js';
 import { installExitHooks } from './exit-hooks.js';
 import { groupCommit } from './group-commit.js';
 import { openInstanceSpool } from './open-instance-spool.js';
@@ -59,6 +60,8 @@ export interface OffpathDependencies extends FailureDependencies {
   readonly clock?: Clock;
   /** @default Math.random */
   readonly random?: () => number;
+  /** Told when the events it follows are settled (the relay's shared queue). @default none */
+  readonly tap?: DeliveryTap;
 }
 
 /** Deadline of {@link Offpath.flush} and {@link Offpath.close}. */
@@ -231,17 +234,21 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     acceptor ? { ...spec, prepare: stages.prepare } : spec;
 
   const intakeCapacity = valid.limits?.intakeCapacity ?? INSTANCE_DEFAULTS.intakeCapacity;
+  const hasLane = (name: string): boolean => pipeline.lane(name) !== undefined;
+  const ports = deps.tap
+    ? tapPipeline(deps.tap, { stages, journal: acceptor, spool: spool?.spool, events, hasLane })
+    : { stages, journal: acceptor, spool: spool?.spool };
   const pipeline = new Pipeline({
     clock,
     intakeCapacity,
     memoryBudgetBytes: valid.limits?.memoryBudgetBytes ?? INSTANCE_DEFAULTS.memoryBudgetBytes,
     sliceMs: valid.limits?.sliceMs ?? INSTANCE_DEFAULTS.sliceMs,
-    normalize: stages.normalize,
-    route: stages.route,
+    normalize: ports.stages.normalize,
+    route: ports.stages.route,
     lanes: lanes.map(withStages),
     events,
-    spool: spool?.spool,
-    journal: acceptor,
+    spool: ports.spool,
+    journal: ports.journal,
     report,
     selfBudget:
       valid.limits?.cpuBudgetPercent === undefined

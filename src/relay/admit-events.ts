@@ -21,11 +21,25 @@ export type Admission =
     }
   | {
       readonly ok: false;
-      /** 429: nothing was accepted. 503: accepted but the spool commit failed (a retry may duplicate). */
+      /**
+       * 429: nothing was accepted. 503: accepted but the spool commit failed (a retry may duplicate),
+       * or the shared queue is full (nothing was accepted).
+       */
       readonly status: 429 | 503;
       readonly retryAfterSeconds: number;
       readonly reason: string;
     };
+
+/** Events parsed by an ingest endpoint, with their index in the request. */
+export type IndexedEvents = ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>;
+
+/** Where the ingest endpoints hand their batches: this process ({@link EventAdmission}) or a shared queue. */
+export interface Ingest {
+  /** A refusal for any batch right now (checked before parsing), or undefined. */
+  saturated(): Extract<Admission, { ok: false }> | undefined;
+  /** Accepts the whole batch or none of it; resolves once what was accepted is durable. */
+  admit(events: IndexedEvents): Promise<Admission>;
+}
 
 /** Settings of {@link EventAdmission}. */
 export interface AdmissionOptions {
@@ -39,7 +53,7 @@ export interface AdmissionOptions {
 const PENDING_REFRESH_MS = 20;
 
 /** Admits batches into one instance. */
-export class EventAdmission {
+export class EventAdmission implements Ingest {
   readonly #instance: Offpath;
   readonly #o: AdmissionOptions;
   #pending = 0;
@@ -71,9 +85,7 @@ export class EventAdmission {
   }
 
   /** Emits every event of the batch, or none; resolves once the admitted ones are persisted. */
-  async admit(
-    events: ReadonlyArray<{ readonly index: number; readonly event: OffpathEvent }>,
-  ): Promise<Admission> {
+  async admit(events: IndexedEvents): Promise<Admission> {
     const retryAfterSeconds = this.#o.retryAfterSeconds ?? 1;
     if (events.length > this.#instance.intakeRoom()) {
       return { ok: false, status: 429, retryAfterSeconds, reason: 'the intake is full' };

@@ -1,13 +1,13 @@
 /**
  * The ingest API: `POST /v1/events` (offpath events as JSON, a JSON array or NDJSON) and
- * `POST /v1/logs` (OTLP/HTTP logs). Both parse, then hand their events to {@link EventAdmission}.
+ * `POST /v1/logs` (OTLP/HTTP logs). Both parse, then hand their events to an {@link Ingest} (this process, or the shared queue).
  * @module
  */
 import { Counter, type Registry } from 'prom-client';
 import { jsonReply, problem, type Reply } from '../server/reply.js';
 import type { RouteRequest } from '../server/route-table.js';
 import type { ServiceServer } from '../server/service-server.js';
-import type { EventAdmission } from './admit-events.js';
+import type { Ingest } from './admit-events.js';
 import { decodeOtlpLogs } from './otlp-logs.js';
 import { decodeProtobufLogs, encodeProtobufResponse, PROTOBUF_TYPE } from './otlp-protobuf.js';
 import { type ItemError, parseEvents } from './parse-events.js';
@@ -16,11 +16,7 @@ import { type ItemError, parseEvents } from './parse-events.js';
 const MAX_LISTED_ERRORS = 100;
 
 /** Adds the ingest routes to `server`. */
-export function mountIngestRoutes(
-  server: ServiceServer,
-  admission: EventAdmission,
-  registry: Registry,
-): void {
+export function mountIngestRoutes(server: ServiceServer, admission: Ingest, registry: Registry): void {
   const ingested = new Counter({
     name: 'offpath_ingest_events_total',
     help: 'Events received on the ingest endpoints, by endpoint and outcome (accepted, refused, throttled).',
@@ -39,7 +35,7 @@ export function mountIngestRoutes(
   /** Admits and counts; a refused batch comes back as the reply to send. */
   const admit = async (
     endpoint: string,
-    events: Parameters<EventAdmission['admit']>[0],
+    events: Parameters<Ingest['admit']>[0],
     itemErrors: readonly ItemError[],
   ): Promise<Reply | { accepted: number; errors: ItemError[] }> => {
     const admitted = await admission.admit(events);

@@ -26,6 +26,7 @@ import { mountIngestRoutes } from './ingest-routes.js';
 import { mountGateway } from './mount-gateway.js';
 import { RecentExchanges } from './recent-exchanges.js';
 import { SERVE_DEFAULTS } from './serve-defaults.js';
+import { openSharedQueue } from './shared-queue.js';
 import { StatusPanels } from './status-page.js';
 import { mountStatusRoutes } from './status-routes.js';
 
@@ -106,15 +107,24 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     onError: (error, context) => log(`error in ${context.phase}: ${describe(error)}`),
   });
 
+  const shared = openSharedQueue(options.config);
   // The relay owns the signals; an instance hook would close the pipeline under in-flight requests.
   const instance = createOffpath(
     { ...options.config, handleSignals: false },
-    { clock, ...(options.onError ? { onError: options.onError } : {}) },
+    {
+      clock,
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(shared ? { tap: shared.tracker } : {}),
+    },
   );
   const metrics = new MetricsRegistry();
   metrics.mount(server, 'public');
   const stopMetrics = registerInstanceMetrics(metrics.registry, instance);
-  const admission = new EventAdmission(instance, { maxPending: s.maxPending });
+  const panels = new StatusPanels();
+  const local = new EventAdmission(instance, { maxPending: s.maxPending });
+  const admission =
+    shared?.attach({ instance, local, registry: metrics.registry, panels, maxPending: s.maxPending, log }) ??
+    local;
   mountIngestRoutes(server, admission, metrics.registry);
   mountHealthRoutes(server, instance);
   const reloader = new ConfigReloader({
@@ -142,12 +152,18 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     },
   });
 
-  const panels = new StatusPanels();
   const exchanges = new RecentExchanges(instance, () => clock.now());
-  const gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
-  if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
-
-  const url = await server.listen();
+  let gateway: ReturnType<typeof mountGateway>;
+  let url: string;
+  try {
+    gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
+    if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
+    url = await server.listen();
+  } catch (error) {
+    // Open Redis connections would keep a process that failed to start alive.
+    await shared?.close();
+    throw error;
+  }
   log(`offpath relay listening on ${url} (${instance.config.destinations.length} destination(s))`);
   if (tokenFile) log(`no token configured: clients authenticate with the token in ${resolve(tokenFile)}`);
 
@@ -167,7 +183,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await server.drain(Math.min(closeTimeoutMs, s.requestTimeoutMs));
         // Streams the drain deadline cut are ended here; the proxies' upstream pools close.
         await gateway?.close({ timeoutMs: 0 });
+        // What the shared queue holds still settles (and is acknowledged) while the instance closes;
+        // what the deadline cuts off stays pending on the stream for the other replicas.
+        await shared?.stopReading();
         const result = await instance.close({ timeoutMs: closeTimeoutMs });
+        await shared?.close();
         stopMetrics();
         exchanges.close();
         await server.close();

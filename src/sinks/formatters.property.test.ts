@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../core/event.js';
 import { normalizeEvent } from '../core/normalize/normalize-event.js';
 import { toCurl } from '../curl/to-curl.js';
+import { evaluateMentions } from '../testing/emulators/discord/mentions.js';
 import { validateExecutePayload } from '../testing/emulators/discord/validate.js';
 import { findNotifications } from '../testing/emulators/slack/notifications.js';
 import { validateBlocks } from '../testing/emulators/slack/validate-blocks.js';
@@ -24,6 +25,7 @@ const nasty = fc.oneof(
     '```',
     '<b>&amp;</b>',
     '\u200b@everyone',
+    'ask @oncall_lead or mail ops@example.com',
     '😀'.repeat(300),
     'x'.repeat(120_000),
   ),
@@ -58,6 +60,9 @@ const batchArb = fc
   .array(eventArb, { minLength: 1, maxLength: 12 })
   .map((events) => events.map((e, i) => normalizeEvent(e, { id: i + 1, receivedAt: 0 })));
 const curl = (r: Parameters<typeof toCurl>[0]) => toCurl(r, { exact: false });
+
+/** A mention Telegram would link in message text: `@` at a word start, then a 5+ character name. */
+const USERNAME_MENTION = /(^|[^A-Za-z0-9_])@[A-Za-z][A-Za-z0-9_]{4}/;
 
 /** How many ``` runs a text holds. */
 const fences = (text: string): number => text.split('```').length - 1;
@@ -119,6 +124,8 @@ describe('formatters with random hostile records', () => {
           const parsed = parseTelegramHtml(payload.text);
           expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
           if (parsed.ok) expect(parsed.text.length).toBeLessThanOrEqual(4096);
+          // No @username outside code that Telegram would link (and notify).
+          expect(payload.text.replace(/<pre>[\s\S]*?<\/pre>/g, '')).not.toMatch(USERNAME_MENTION);
         }
       }),
       { numRuns: 150 },
@@ -138,5 +145,84 @@ describe('formatters with random hostile records', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  describe('with critical mentions configured', () => {
+    const ROLE = '123456789012345678';
+    const USER = '98765432109876543';
+    const holdsCritical = (records: readonly EventRecord[]): boolean =>
+      records.some((r) => r.level === 'critical');
+
+    it('Discord: a message pings exactly the configured ids when it holds a critical record, else nobody', () => {
+      fc.assert(
+        fc.property(batchArb, (batch) => {
+          const messages = formatDiscord(batch, { curl, criticalMention: { roles: [ROLE], users: [USER] } });
+          coversOnce(messages, batch);
+          for (const { payload, records } of messages) {
+            const verdict = validateExecutePayload(payload as unknown as Record<string, unknown>, {
+              limits: DEFAULT_DISCORD_LIMITS,
+              unit: 'utf16',
+              strictUsernames: true,
+              files: 0,
+            });
+            expect(verdict.kind, JSON.stringify(verdict)).toBe('ok');
+            const pinged = evaluateMentions(payload.content ?? '', payload.allowed_mentions, {
+              parse: ['users'],
+            });
+            const critical = holdsCritical(records);
+            expect(pinged).toEqual({
+              everyone: false,
+              here: false,
+              roles: critical ? [ROLE] : [],
+              users: critical ? [USER] : [],
+              any: critical,
+            });
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('Slack: a message notifies exactly the configured ids when it holds a critical record, else nobody', () => {
+      fc.assert(
+        fc.property(batchArb, (batch) => {
+          const mention = { userGroups: ['SAZ94GDB8'], users: ['U024BE7LH'] };
+          const messages = formatSlack(batch, { curl, criticalMention: mention });
+          coversOnce(messages, batch);
+          for (const { payload, records } of messages) {
+            expect(validateBlocks(payload.blocks, DEFAULT_SLACK_LIMITS, 'utf16')).toBeUndefined();
+            const critical = holdsCritical(records);
+            expect(findNotifications(payload as unknown as Record<string, unknown>)).toEqual({
+              channel: false,
+              here: false,
+              everyone: false,
+              users: critical ? mention.users : [],
+              userGroups: critical ? mention.userGroups : [],
+              any: critical,
+            });
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('Telegram: every message still parses within 4096 visible characters', () => {
+      fc.assert(
+        fc.property(batchArb, (batch) => {
+          const messages = formatTelegram(batch, {
+            chatId: -100,
+            curl,
+            criticalMention: { users: [123456789, '@oncall_lead'] },
+          });
+          coversOnce(messages, batch);
+          for (const { payload } of messages) {
+            const parsed = parseTelegramHtml(payload.text);
+            expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
+            if (parsed.ok) expect(parsed.text.length).toBeLessThanOrEqual(4096);
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
   });
 });

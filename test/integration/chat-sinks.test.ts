@@ -66,12 +66,12 @@ describe('Discord destination against the emulator', () => {
     const offpath = instance({
       destinations: [{ name: 'ops', type: 'discord', url: hook!.url, noise: false, batch: { maxSize: 1 } }],
     });
-    offpath.emit({ message: 'before' });
+    offpath.emit({ level: 'error', message: 'before' });
     await offpath.flush();
     discord.deleteWebhook(hook!.id);
-    for (let i = 0; i < 5; i++) offpath.emit({ message: `after ${i}` });
+    for (let i = 0; i < 5; i++) offpath.emit({ level: 'error', message: `after ${i}` });
     await offpath.flush();
-    offpath.emit({ message: 'much later' });
+    offpath.emit({ level: 'error', message: 'much later' });
     await offpath.flush();
     const statuses = discord.received.map((r) => r.status);
     expect(statuses).toEqual([204, 404]);
@@ -168,7 +168,7 @@ describe('Telegram destination against the emulator', () => {
         },
       ],
     });
-    offpath.emit({ message: 'hello' });
+    offpath.emit({ level: 'error', message: 'hello' });
     await offpath.flush({ timeoutMs: 10_000 });
     expect(telegram.messages(newer.id).map((m) => m.text)).toEqual([expect.stringContaining('hello')]);
     expect(offpath.stats()).toMatchObject({ delivered: 1 });
@@ -211,7 +211,7 @@ describe('Slack destination against the emulator', () => {
     const offpath = instance({
       destinations: [{ name: 'alerts', type: 'slack', url: hook.url, noise: false, batch: { maxSize: 1 } }],
     });
-    for (let i = 0; i < 3; i++) offpath.emit({ message: `m${i}` });
+    for (let i = 0; i < 3; i++) offpath.emit({ level: 'error', message: `m${i}` });
     await offpath.flush();
     expect(slack.received.map((r) => r.status)).toEqual([404]);
     expect(offpath.stats()).toMatchObject({ deadLetteredBy: { destination_gone: 3 } });

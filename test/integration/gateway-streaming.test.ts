@@ -270,6 +270,8 @@ describe('gateway: tracing never changes what clients see', () => {
             name: 'hooks',
             type: 'discord',
             url: `${blackHole.url}/api/webhooks/1/abc`,
+            // Every trace, like the collector: both destinations hold what they cannot deliver.
+            minLevel: 'trace',
             sendTimeoutMs: 60_000,
           },
         ],

@@ -93,7 +93,8 @@ async function sendTestMessage(
     service: config.service,
     redact: config.redact,
     limits: config.limits,
-    destinations: [{ ...settings, enabled: true, noise: false }],
+    // `minLevel` explicit: a chat destination's default (warn) would refuse the test message.
+    destinations: [{ ...settings, enabled: true, minLevel: 'trace', noise: false }],
     handleSignals: false,
   } as OffpathConfig);
   let attempts = 0;

@@ -57,6 +57,46 @@ describe('StreamQueue', () => {
     expect(value(await b.queue.depth())).toEqual({ length: 0, pending: 0 });
   });
 
+  it("touch keeps a slow consumer's entries from being claimed; untouched ones are claimed", async () => {
+    const a = await replica('a');
+    const b = await replica('b');
+    value(await a.queue.append(['slow', 'stuck']));
+    const [slow, stuck] = value(await a.queue.read(2));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(value(await a.queue.touch([slow!.id]))).toBe(1);
+    const claimed = value(await b.queue.claimStale(100));
+    expect(claimed.map((e) => e.payload)).toEqual([stuck!.payload]);
+    // An acknowledged entry is gone: touching it changes nothing.
+    value(await a.queue.ack([slow!.id]));
+    expect(value(await a.queue.touch([slow!.id]))).toBe(0);
+  });
+
+  it('claims stale entries that sit behind many live ones in the pending list', async () => {
+    const live = await replica('live');
+    const dead = await replica('dead');
+    const rescuer = await replica('rescuer');
+    // The dead consumer's entries come last in the pending list, after 300 a live consumer keeps touching.
+    value(await live.queue.append(Array.from({ length: 300 }, (_, i) => `live-${i}`)));
+    const held = value(await live.queue.read(300));
+    value(await dead.queue.append(['lost-0', 'lost-1']));
+    value(await dead.queue.read(2));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    value(await live.queue.touch(held.map((e) => e.id)));
+    const claimed = value(await rescuer.queue.claimStale(100, 10));
+    expect(claimed.map((e) => e.payload)).toEqual(['lost-0', 'lost-1']);
+  });
+
+  it('retires a consumer from the group only when it holds nothing', async () => {
+    const admin = await requireRedis();
+    const a = await replica('a');
+    value(await a.queue.append(['x']));
+    const [x] = value(await a.queue.read(1));
+    expect(value(await a.queue.retire())).toBe(false);
+    value(await a.queue.ack([x!.id]));
+    expect(value(await a.queue.retire())).toBe(true);
+    expect(await admin.xinfo('CONSUMERS', a.queue.key, 'offpath')).toEqual([]);
+  });
+
   it('refuses to grow past maxLength, so a stalled group cannot fill Redis', async () => {
     const { queue } = await replica('x', { maxLength: 5 });
     expect(value(await queue.append(['1', '2', '3']))).toMatchObject({ ids: expect.any(Array) });

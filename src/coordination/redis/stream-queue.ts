@@ -7,6 +7,19 @@
  * @module
  */
 import type { RedisConnection, RunResult } from './connection.js';
+import { RedisScript } from './script.js';
+
+/**
+ * Checks the length and appends every payload in one step (one round trip, and no other append can
+ * slip in between the check and the writes): `0` when the batch does not fit, else the new ids.
+ */
+const APPEND = new RedisScript(`
+local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])
+if #ARGV - 1 > room then return 0 end
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i]) end
+return ids
+`);
 
 /** Options of {@link StreamQueue}. */
 export interface StreamQueueOptions {
@@ -33,6 +46,18 @@ export type AppendOutcome = { readonly ids: readonly string[] } | { readonly ful
 
 type RawEntries = Array<[id: string, fields: string[] | null]>;
 
+/** Deletes the consumer only if its pending list is empty, atomically. */
+const RETIRE = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ok, mine = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+if not ok or #mine > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/** `XAUTOCLAIM` calls one claim makes at most (so one claim never scans an endless pending list). */
+const MAX_CLAIM_STEPS = 10;
+
 export class StreamQueue {
   readonly #connection: RedisConnection;
   readonly #key: string;
@@ -54,21 +79,12 @@ export class StreamQueue {
     return this.#key;
   }
 
-  /** Appends payloads in one round trip, in order; refuses them all when the stream is full. */
+  /** Appends payloads in one round trip, in order; refuses them all when the stream would pass `maxLength`. */
   async append(payloads: readonly string[]): Promise<RunResult<AppendOutcome>> {
     if (payloads.length === 0) return { ok: true, value: { ids: [] } };
     return this.#connection.run(async (c) => {
-      const length = await c.xlen(this.#key);
-      if (length + payloads.length > this.#maxLength) return { full: true } as const;
-      const pipeline = c.pipeline();
-      for (const payload of payloads) pipeline.xadd(this.#key, '*', 'p', payload);
-      const results = (await pipeline.exec()) ?? [];
-      const ids: string[] = [];
-      for (const [error, id] of results) {
-        if (error) throw error;
-        ids.push(String(id));
-      }
-      return { ids };
+      const reply = await APPEND.run(c, [this.#key], [this.#maxLength, ...payloads]);
+      return Array.isArray(reply) ? { ids: reply.map(String) } : ({ full: true } as const);
     });
   }
 
@@ -87,19 +103,51 @@ export class StreamQueue {
     });
   }
 
-  /** Entries pending for more than `minIdleMs` under any consumer (one that crashed), moved to this one. */
+  /**
+   * Up to `count` entries pending for more than `minIdleMs` under any consumer (one that crashed),
+   * moved to this one. The pending list is scanned from its start, in a few steps when live
+   * consumers' entries come first (each `XAUTOCLAIM` looks at no more than ten times `count`).
+   */
   async claimStale(minIdleMs: number, count = 100): Promise<RunResult<StreamEntry[]>> {
     return this.#withGroup(async (c) => {
-      const reply = (await c.xautoclaim(
+      const out: StreamEntry[] = [];
+      let cursor = '0-0';
+      for (let step = 0; step < MAX_CLAIM_STEPS && out.length < count; step++) {
+        const [next, raw] = (await c.xautoclaim(
+          this.#key,
+          this.#group,
+          this.#consumer,
+          minIdleMs,
+          cursor,
+          'COUNT',
+          count - out.length,
+        )) as [string, RawEntries, string[]?];
+        out.push(...entries(raw));
+        cursor = next;
+        if (cursor === '0-0') break;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Resets the idle time of entries this consumer still works on, so no other replica claims them
+   * while a slow delivery is under way. An entry another replica claimed meanwhile comes back to this
+   * one (both deliver it: at least once).
+   */
+  async touch(ids: readonly string[]): Promise<RunResult<number>> {
+    if (ids.length === 0) return { ok: true, value: 0 };
+    return this.#withGroup(async (c) => {
+      const reply = (await c.call(
+        'XCLAIM',
         this.#key,
         this.#group,
         this.#consumer,
-        minIdleMs,
-        '0-0',
-        'COUNT',
-        count,
-      )) as [string, RawEntries, string[]?];
-      return entries(reply[1]);
+        0,
+        ...ids,
+        'JUSTID',
+      )) as string[];
+      return reply.length;
     });
   }
 
@@ -116,6 +164,18 @@ export class StreamQueue {
       const [ackError, acked] = results[0] ?? [];
       if (ackError) throw ackError;
       return Number(acked);
+    });
+  }
+
+  /**
+   * Removes this consumer from the group when it holds no pending entry (a replica stopping cleanly),
+   * so replicas that come and go do not pile up in the group; true when it was removed. One that still
+   * holds entries stays: deleting it would drop them from the pending list, where the others claim them.
+   */
+  async retire(): Promise<RunResult<boolean>> {
+    return this.#connection.run(async (c) => {
+      const reply = await RETIRE.run(c, [this.#key], [this.#group, this.#consumer]);
+      return reply === 1;
     });
   }
 

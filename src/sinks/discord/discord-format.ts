@@ -21,8 +21,11 @@ export interface DiscordEmbed {
 
 /** The body of one Execute Webhook call. */
 export interface DiscordPayload {
+  /** Only the configured mention line of a message holding a `critical` record. */
+  content?: string;
   embeds: DiscordEmbed[];
-  allowed_mentions: { parse: [] };
+  /** Nothing parsed from text, ever; the configured ids only, and only with `content`. */
+  allowed_mentions: { parse: []; roles?: string[]; users?: string[] };
   username?: string;
   avatar_url?: string;
 }
@@ -32,6 +35,14 @@ export interface DiscordFormatOptions extends ViewOptions {
   /** Display name override (1–80 characters; names Discord forbids are cleaned). */
   readonly username?: string | undefined;
   readonly avatarUrl?: string | undefined;
+  /** Roles and users a message holding a `critical` record mentions. @default undefined (nobody) */
+  readonly criticalMention?: DiscordMention | undefined;
+}
+
+/** Discord ids (17-20 digits) of roles and users to mention. */
+export interface DiscordMention {
+  readonly roles?: readonly string[] | undefined;
+  readonly users?: readonly string[] | undefined;
 }
 
 /** Discord's limits (developers/resources/message.mdx, "Embed Limits"). */
@@ -61,7 +72,7 @@ export function formatDiscord(
   let total = 0;
   const flush = (): void => {
     if (embeds.length === 0) return;
-    messages.push({ payload: payload(embeds, options), records });
+    messages.push({ payload: payload(embeds, records, options), records });
     embeds = [];
     records = [];
     total = 0;
@@ -147,14 +158,42 @@ function renderDescription(view: MessageView, room: number): string {
   return parts.join('\n\n');
 }
 
-function payload(embeds: DiscordEmbed[], options: DiscordFormatOptions): DiscordPayload {
+function payload(
+  embeds: DiscordEmbed[],
+  records: readonly EventRecord[],
+  options: DiscordFormatOptions,
+): DiscordPayload {
   const username = options.username === undefined ? undefined : cleanUsername(options.username);
+  const mention = records.some((r) => r.level === 'critical')
+    ? criticalMention(options.criticalMention)
+    : undefined;
   return {
+    ...(mention ? { content: mention.content } : {}),
     embeds,
-    // Never ping anyone, whatever the text says.
-    allowed_mentions: { parse: [] },
+    // Never ping anyone the text names; a critical message pings exactly the configured ids.
+    allowed_mentions: mention?.allowed ?? { parse: [] },
     ...(username ? { username } : {}),
     ...(options.avatarUrl ? { avatar_url: options.avatarUrl } : {}),
+  };
+}
+
+/**
+ * The mention line and the `allowed_mentions` that let exactly its ids ping. Mentions go in `content`
+ * because mentions inside embeds never notify.
+ */
+function criticalMention(
+  mention: DiscordMention | undefined,
+): { content: string; allowed: DiscordPayload['allowed_mentions'] } | undefined {
+  const roles = [...(mention?.roles ?? [])];
+  const users = [...(mention?.users ?? [])];
+  if (roles.length + users.length === 0) return undefined;
+  return {
+    content: ['🚨', ...roles.map((id) => `<@&${id}>`), ...users.map((id) => `<@${id}>`)].join(' '),
+    allowed: {
+      parse: [],
+      ...(roles.length > 0 ? { roles } : {}),
+      ...(users.length > 0 ? { users } : {}),
+    },
   };
 }
 

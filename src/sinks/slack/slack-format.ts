@@ -37,6 +37,18 @@ export const SLACK_LIMITS = {
   header: 150,
 } as const;
 
+/** Options of {@link formatSlack}. */
+export interface SlackFormatOptions extends ViewOptions {
+  /** User groups and members a message holding a `critical` record mentions. @default undefined (nobody) */
+  readonly criticalMention?: SlackMention | undefined;
+}
+
+/** Slack ids of user groups (`S…`) and members (`U…`, `W…`) to mention. */
+export interface SlackMention {
+  readonly userGroups?: readonly string[] | undefined;
+  readonly users?: readonly string[] | undefined;
+}
+
 const BLOCK_TEXT = 2_900;
 const MAX_CODE_SECTIONS = 3;
 
@@ -55,25 +67,26 @@ export function escapeSlack(text: string): string {
 /** Formats a batch into messages of at most 50 blocks, in order. */
 export function formatSlack(
   batch: readonly EventRecord[],
-  options: ViewOptions = {},
+  options: SlackFormatOptions = {},
 ): OutgoingMessage<SlackPayload>[] {
+  const mention = mentionLine(options.criticalMention);
   const messages: OutgoingMessage<SlackPayload>[] = [];
   let blocks: SlackBlock[] = [];
   let titles: string[] = [];
   let records: EventRecord[] = [];
   const flush = (): void => {
     if (blocks.length === 0) return;
-    messages.push({
-      payload: { text: clip(titles.join('\n'), 1_000), blocks, unfurl_links: false, unfurl_media: false },
-      records,
-    });
+    // The notification text leads with the mention, so the push itself reaches the people named.
+    const lead = mention && records.some((r) => r.level === 'critical') ? [mention] : [];
+    const text = clip([...lead, ...titles].join('\n'), 1_000);
+    messages.push({ payload: { text, blocks, unfurl_links: false, unfurl_media: false }, records });
     blocks = [];
     titles = [];
     records = [];
   };
   for (const record of batch) {
     const view = buildView(record, options);
-    const own = renderBlocks(view);
+    const own = renderBlocks(view, record.level === 'critical' ? mention : undefined);
     if (blocks.length > 0 && blocks.length + 1 + own.length > SLACK_LIMITS.blocks) flush();
     if (blocks.length > 0) blocks.push({ type: 'divider' });
     blocks.push(...own);
@@ -84,7 +97,7 @@ export function formatSlack(
   return messages;
 }
 
-function renderBlocks(view: MessageView): SlackBlock[] {
+function renderBlocks(view: MessageView, mention: string | undefined): SlackBlock[] {
   const blocks: SlackBlock[] = [
     {
       type: 'header',
@@ -98,6 +111,7 @@ function renderBlocks(view: MessageView): SlackBlock[] {
   const section = (text: string): void => {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } });
   };
+  if (mention) section(mention);
   if (view.summary) section(escapeSlack(view.summary));
   if (view.groups.length > 0)
     section(
@@ -135,6 +149,15 @@ function renderBlocks(view: MessageView): SlackBlock[] {
     ],
   });
   return blocks;
+}
+
+/** The configured mentions in Slack's syntax, unescaped on purpose: built from config only, never from record text. */
+function mentionLine(mention: SlackMention | undefined): string | undefined {
+  const parts = [
+    ...(mention?.userGroups ?? []).map((id) => `<!subteam^${id}>`),
+    ...(mention?.users ?? []).map((id) => `<@${id}>`),
+  ];
+  return parts.length > 0 ? `🚨 ${parts.join(' ')}` : undefined;
 }
 
 /** Escapes `text`, then cuts it to `max` without leaving half an entity before the cut marker. */

@@ -6,13 +6,12 @@ import type { Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
 import { retryableStatus, type StatusRetryOptions } from '../http/classify.js';
 import { HttpTransport, type HttpTransportOptions } from '../http/transport.js';
-import type { ViewOptions } from '../view/message-view.js';
 import { withCurl } from '../view/with-curl.js';
-import { formatSlack, type SlackPayload } from './slack-format.js';
+import { formatSlack, type SlackFormatOptions, type SlackPayload } from './slack-format.js';
 import { sendToSlack } from './slack-send.js';
 
 /** Options of {@link slackSink}. */
-export interface SlackSinkOptions extends ViewOptions, HttpTransportOptions, StatusRetryOptions {
+export interface SlackSinkOptions extends SlackFormatOptions, HttpTransportOptions, StatusRetryOptions {
   /** The incoming webhook URL. */
   readonly url: string;
   readonly clock?: Clock;

@@ -24,6 +24,13 @@ export interface TelegramFormatOptions extends ViewOptions {
   readonly chatId: number | string;
   readonly messageThreadId?: number | undefined;
   readonly disableNotification?: boolean | undefined;
+  /** Users a `critical` record mentions, under its title. @default undefined (nobody) */
+  readonly criticalMention?: TelegramMention | undefined;
+}
+
+/** Telegram users to mention: a numeric user id (an inline mention) or an `@username`. */
+export interface TelegramMention {
+  readonly users?: ReadonlyArray<number | string> | undefined;
 }
 
 /** Visible characters per message (UTF-16 units, after entity parsing). */
@@ -44,11 +51,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Telegram links `@username` in any message text and notifies that user: a zero-width space after the
+ * `@` keeps a name in a record inert (an e-mail address, with a letter before its `@`, is left alone).
+ * Code blocks need nothing: no entity forms inside them.
+ */
+function defuseMentions(text: string): string {
+  return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z][A-Za-z0-9_]{4})/g, '$1@\u200b');
+}
+
 /** Formats a batch into messages in order; each record is listed on the message holding its last part. */
 export function formatTelegram(
   batch: readonly EventRecord[],
   options: TelegramFormatOptions,
 ): OutgoingMessage<TelegramPayload>[] {
+  const mention = mentionSegment(options.criticalMention);
   const messages: OutgoingMessage<TelegramPayload>[] = [];
   let current: Segment[] = [];
   let visible = 0;
@@ -61,7 +78,10 @@ export function formatTelegram(
     records = [];
   };
   for (const record of batch) {
-    const segments = renderSegments(buildView(record, options));
+    const segments = renderSegments(
+      buildView(record, options),
+      record.level === 'critical' ? mention : undefined,
+    );
     const size = segments.reduce((n, s) => n + s.visible, 0);
     if (current.length > 0 && visible + SEPARATOR.visible + size > TELEGRAM_TEXT_LIMIT) flush();
     if (current.length > 0) {
@@ -80,16 +100,20 @@ export function formatTelegram(
 }
 
 /** The record as segments no longer than one message each. */
-function renderSegments(view: MessageView): Segment[] {
+function renderSegments(view: MessageView, mention: Segment | undefined): Segment[] {
   const out: Segment[] = [];
   const text = (plain: string, wrap?: 'b' | 'i'): void => {
-    for (const piece of chunk(plain, TELEGRAM_TEXT_LIMIT - 2)) {
+    for (const piece of chunk(defuseMentions(plain), TELEGRAM_TEXT_LIMIT - 2)) {
       const html = wrap ? `<${wrap}>${escapeHtml(piece)}</${wrap}>` : escapeHtml(piece);
       out.push({ html, visible: piece.length });
     }
   };
   text(`${view.emoji} `);
   text(view.title, 'b');
+  if (mention) {
+    text('\n');
+    out.push(mention);
+  }
   if (view.summary) text(`\n${view.summary}`);
   for (const g of view.groups) {
     text('\n');
@@ -117,6 +141,22 @@ function renderSegments(view: MessageView): Segment[] {
     text(view.footer, 'i');
   }
   return out;
+}
+
+/**
+ * The configured users as one segment: an id becomes an inline mention (`tg://user?id=`, which
+ * notifies a member of the chat), an `@username` is written as it is, and Telegram links it.
+ */
+function mentionSegment(mention: TelegramMention | undefined): Segment | undefined {
+  const users = mention?.users ?? [];
+  if (users.length === 0) return undefined;
+  const labels = users.map(String);
+  const html = users
+    .map((user, i) =>
+      typeof user === 'number' ? `<a href="tg://user?id=${user}">${labels[i]}</a>` : escapeHtml(labels[i]!),
+    )
+    .join(' ');
+  return { html, visible: labels.join(' ').length };
 }
 
 /** Splits text into pieces of at most `max` UTF-16 units, at line ends where possible. */

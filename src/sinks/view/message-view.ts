@@ -6,6 +6,7 @@
 import type { BodyRecord, EventRecord, HttpRecord } from '../../core/event.js';
 import type { Level } from '../../core/level.js';
 import { type MessageTemplates, renderTemplate } from '../template/message-template.js';
+import { localSpan } from './local-time.js';
 
 /** A labelled value shown as a short fact (status, duration, a field). */
 export interface Fact {
@@ -45,6 +46,12 @@ export interface ViewOptions {
   readonly curl?: ((request: HttpRecord['request']) => string) | undefined;
   /** User templates for the title and summary, by event kind. */
   readonly templates?: MessageTemplates | undefined;
+  /**
+   * IANA time zone of the times written into the text (a digest's span); the platforms render the
+   * message's own timestamp in each reader's zone already.
+   * @default the process's local zone
+   */
+  readonly timeZone?: string | undefined;
 }
 
 const LEVEL_STYLE: Readonly<Record<Level, { emoji: string; color: number }>> = {
@@ -101,7 +108,7 @@ export function buildView(record: EventRecord, options: ViewOptions = {}): Messa
     emoji: record.kind === 'digest' ? '🧮' : style.emoji,
     color: style.color,
     title: custom?.title || titleOf(record),
-    summary: custom?.body === undefined ? summaryOf(record) : custom.body || undefined,
+    summary: custom?.body === undefined ? summaryOf(record, options.timeZone) : custom.body || undefined,
     facts,
     blocks,
     groups: record.digest && groups.length > 1 ? groups : [],
@@ -121,7 +128,7 @@ function titleOf(record: EventRecord): string {
   return record.message?.split('\n')[0] ?? record.kind;
 }
 
-function summaryOf(record: EventRecord): string | undefined {
+function summaryOf(record: EventRecord, timeZone: string | undefined): string | undefined {
   const parts: string[] = [];
   if (record.http && record.title) parts.push(`${record.http.request.method} ${record.http.request.url}`);
   else if (record.http) parts.push(record.http.request.url);
@@ -130,7 +137,7 @@ function summaryOf(record: EventRecord): string | undefined {
   if (record.digest) {
     const span = Math.max(1, Math.round((record.digest.lastTime - record.digest.firstTime) / 1000));
     parts.push(
-      `×${record.digest.count.toLocaleString('en-US')} between ${clock(record.digest.firstTime)} and ${clock(record.digest.lastTime)} (${span} s)`,
+      `×${record.digest.count.toLocaleString('en-US')} between ${localSpan(record.digest.firstTime, record.digest.lastTime, timeZone)} (${span} s)`,
     );
   }
   return parts.length > 0 ? parts.join('\n') : undefined;
@@ -139,10 +146,6 @@ function summaryOf(record: EventRecord): string | undefined {
 function shortUrl(url: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^?#]*)/i.exec(url);
   return m ? m[1]! : url;
-}
-
-function clock(time: number): string {
-  return new Date(time).toISOString().slice(11, 19);
 }
 
 function bodyText(body: BodyRecord): string {
