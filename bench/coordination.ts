@@ -4,7 +4,7 @@
  * missing): Redis round trips per send, counted on the client and by the server's own command stats;
  * the latency a send decision adds (p50/p99, shared vs local limiter); and how many sends per second
  * a destination's send loop sustains with the shared limiter, with the local one and with none, in
- * the same run.
+ * the same run; and the whole pipeline with and without coordination (`coordinated-pipeline.ts`).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -16,6 +16,7 @@ import type { LimiterPlan } from '../dist/coordination/ports.js';
 import { RedisConnection } from '../dist/coordination/redis/connection.js';
 import { RedisLimiter } from '../dist/coordination/redis/redis-limiter.js';
 import { systemClock } from '../dist/resilience/clock.js';
+import { runPipelines } from './coordinated-pipeline.js';
 import { type BenchResult, percentile } from './types.js';
 
 const SENDS = Number(process.env['COORDINATION_SENDS'] ?? 5_000);
@@ -92,6 +93,7 @@ export async function run(): Promise<BenchResult[]> {
     localMs.sort((a, b) => a - b);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const us = (ms: number) => Math.round(ms * 10_000) / 10;
+    const pipelines = await runPipelines(redis.url, evalCalls, admin);
     return [
       {
         name: 'coordination: Redis round trips per send (client)',
@@ -122,6 +124,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'sends/s',
       },
       { name: 'coordination: send loop, no limiter', value: Math.round(median(rates.none)), unit: 'sends/s' },
+      ...pipelines,
       {
         name: `coordination: Redis used`,
         value: redis.own ? 1 : 0,

@@ -29,6 +29,8 @@ export interface DestinationCoordination {
   readonly limiter: SharedLimiter;
   readonly breaker: SharedBreaker;
   readonly noise: SharedNoise;
+  /** Lets go of what the destination holds in shared state (announcement subscriptions); idempotent. */
+  release(): void;
 }
 
 /** What a destination brings to {@link Coordination.forDestination}. */
@@ -113,6 +115,7 @@ export function createCoordination(
           limiter: new LocalLimiter(plan, clock, replicas),
           breaker: new LocalBreaker({ ...input.breaker, clock }),
           noise: new LocalNoise(),
+          release: () => {},
         };
       },
       status: () => ({ state: 'local', replicas }),
@@ -134,25 +137,30 @@ export function createCoordination(
   };
   connection.on('up', () => move('shared'));
   connection.on('down', ({ error }) => move('fallback', error));
-  const breakers: FailoverBreaker[] = [];
+  const breakers = new Set<FailoverBreaker>();
   return {
     processId,
     forDestination(input) {
       const plan = limiterPlan(input.target, input.limits);
       const local = new LocalLimiter(plan, clock, replicas);
       const breaker = new FailoverBreaker(connection, plan.key, { ...input.breaker, clock }, onError);
-      breakers.push(breaker);
+      breakers.add(breaker);
       return {
         key: plan.key,
         limiter: new FailoverLimiter(new RedisLimiter(connection, plan, clock), local, connection, onError),
         breaker,
         noise: new FailoverNoise(new RedisNoiseStore(connection, plan.key, processId), connection, onError),
+        release: () => {
+          breaker.close();
+          breakers.delete(breaker);
+        },
       };
     },
     status: () => ({ state, replicas, redis: connection.health() }),
     on: (type, listener) => events.on(type, listener),
     async close() {
-      for (const b of breakers.splice(0)) b.close();
+      for (const b of breakers) b.close();
+      breakers.clear();
       await connection.close();
     },
   };

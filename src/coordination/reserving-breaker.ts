@@ -19,6 +19,7 @@ export class ReservingBreaker {
   readonly #clock: Clock;
   readonly #changes = new TypedEmitter<{ change: CircuitStateChange }>();
   #last: CircuitState;
+  readonly #off: () => void;
   #wake: () => void = () => {};
   #held: CircuitGate | undefined;
   #asking = false;
@@ -29,7 +30,14 @@ export class ReservingBreaker {
     this.#shared = shared;
     this.#clock = clock;
     this.#last = shared.state;
-    shared.subscribe(() => this.#observe());
+    this.#off = shared.subscribe(() => this.#observe());
+  }
+
+  /** Stops following the shared circuit (the lane was retired); a probe still held goes back. */
+  close(): void {
+    this.#off();
+    this.releaseProbe();
+    this.#wake = () => {};
   }
 
   /**

@@ -46,6 +46,8 @@ export class ReservingLimiter {
     }
     if (now < this.#notBefore) return Math.ceil(this.#notBefore - now);
     if (this.#asking) return ASKING_MS;
+    // An answer reported in this turn rides on this decision rather than on a round trip of its own.
+    if (this.#completed !== 0) this.#flush();
     const answer = this.#shared.acquire();
     if (typeof answer === 'number') {
       // Decided alone (local limits): no round trip, no waiting for a wake-up.

@@ -70,6 +70,8 @@ export class SharedNoiseControl {
   readonly #storm: StormGate | undefined;
   readonly #windows = new Map<string, Window>();
   #claims: Window[] = [];
+  /** First occurrences held while their claims are out. */
+  #holding = 0;
 
   constructor(
     settings: SharedCooldownSettings,
@@ -111,8 +113,14 @@ export class SharedNoiseControl {
     };
     this.#windows.set(fingerprint, window);
     this.#claims.push(window);
+    this.#holding++;
     if (this.#claims.length === 1) queueMicrotask(() => void this.#claim());
     return false;
+  }
+
+  /** First occurrences held while their claims are out (the lane's flush waits for them). */
+  get holding(): number {
+    return this.#holding;
   }
 
   /** Closes every window now (shutdown, destination gone): each hands over what it holds, locally. */
@@ -129,6 +137,7 @@ export class SharedNoiseControl {
     }
     this.#windows.clear();
     this.#claims = [];
+    this.#holding = 0;
     if (out.length > 0) this.#hooks.handOver(out);
   }
 
@@ -166,7 +175,9 @@ export class SharedNoiseControl {
         this.#arm(w, answer.until);
       }
     });
-    if (firsts.length > 0) this.#hooks.handOver(firsts);
+    this.#holding = Math.max(0, this.#holding - batch.length);
+    // Handed over even when empty: the lane learns that its held records are settled (a flush waits).
+    this.#hooks.handOver(firsts);
   }
 
   #count(w: Window, record: EventRecord): void {

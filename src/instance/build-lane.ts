@@ -6,13 +6,14 @@
 
 import type { ValidConfig } from '../config/config-schema.js';
 import type { EventRecord } from '../core/event.js';
-import type { Sink } from '../core/sink.js';
-import type { NoiseFactory } from '../pipeline/lane-policies.js';
-import { NoiseControl } from '../pipeline/noise-control.js';
+import type { RateLimitSpec, Sink } from '../core/sink.js';
+import type { LaneBreaker, LaneLimiter, NoiseFactory } from '../pipeline/lane-policies.js';
+import { NoiseControl, type NoiseSettings } from '../pipeline/noise-control.js';
 import type { LaneSpec } from '../pipeline/pipeline.js';
 import {
   CircuitBreaker,
   type CircuitBreakerOptions,
+  type CircuitStateChange,
   circuitBreakerPresets,
 } from '../resilience/circuit-breaker.js';
 import type { Clock } from '../resilience/clock.js';
@@ -32,11 +33,39 @@ import {
 /** One validated destination. */
 export type DestinationConfig = ValidConfig['destinations'][number];
 
-/** A lane spec with the concrete primitives the instance also reads (breaker changes, pauses). */
-export interface BuiltLaneSpec extends LaneSpec {
-  readonly breaker: CircuitBreaker;
-  readonly limiter: RateLimiter;
+/** A lane's breaker as the instance follows it (circuit-state events, health). */
+export interface InstanceBreaker extends LaneBreaker {
+  subscribe(listener: (change: CircuitStateChange) => void): () => void;
 }
+
+/** A lane spec with the primitives the instance also reads (breaker changes, pauses). */
+export interface BuiltLaneSpec extends LaneSpec {
+  readonly breaker: InstanceBreaker;
+  readonly limiter: LaneLimiter;
+  /** Lets go of what the lane holds in shared state, once it is retired; absent when nothing is shared. */
+  readonly release?: (() => void) | undefined;
+}
+
+/** A destination's pacing, circuit and noise control. */
+export interface LanePolicies {
+  readonly limiter: LaneLimiter;
+  readonly breaker: InstanceBreaker;
+  readonly noise: NoiseFactory | undefined;
+  readonly release?: (() => void) | undefined;
+}
+
+/** What a destination's policies are built from (by this process alone, or shared with others). */
+export interface PolicyInput {
+  readonly destination: DestinationConfig;
+  /** The proactive limits its lane applies: the destination's `rateLimits`, else the sink's. */
+  readonly limits: readonly RateLimitSpec[];
+  readonly breaker: CircuitBreakerOptions;
+  /** Its noise settings; undefined sends every event as it comes. */
+  readonly noise: NoiseSettings | undefined;
+}
+
+/** Builds policies shared with other processes (`coordinate-lanes.ts`). */
+export type LaneCoordinator = (input: PolicyInput) => LanePolicies;
 
 /** A destination's retries: a preset by name, or the given fields over the destination default. */
 export function destinationRetry(destination: DestinationConfig): RetryPolicyOptions {
@@ -77,6 +106,8 @@ export function buildLaneSpec(
     random: () => number;
     prepare: (record: EventRecord) => EventRecord;
     retryAfterCapMs: number;
+    /** Set when the instance coordinates with other processes. */
+    coordinate?: LaneCoordinator | undefined;
   },
 ): BuiltLaneSpec {
   try {
@@ -97,9 +128,15 @@ function build(
   context: Parameters<typeof buildLaneSpec>[2],
 ): BuiltLaneSpec {
   const { clock, random } = context;
-  const limits = destination.rateLimits ?? sink.rateLimits ?? [];
+  const input: PolicyInput = {
+    destination,
+    limits: destination.rateLimits ?? sink.rateLimits ?? [],
+    breaker: { ...destinationBreaker(destination), clock, random },
+    noise: resolveNoise(destination),
+  };
+  const policies = context.coordinate ? context.coordinate(input) : localPolicies(input, clock);
   return {
-    noise: resolveNoise(destination, clock),
+    ...policies,
     name: destination.name,
     sink,
     prepare: context.prepare,
@@ -123,27 +160,34 @@ function build(
       ...withoutUndefined(destination.retryBudget ?? {}),
       clock,
     }),
-    breaker: new CircuitBreaker({ ...destinationBreaker(destination), clock, random }),
+  };
+}
+
+/** The in-process policies: this process paces, trips and digests alone. */
+function localPolicies(input: PolicyInput, clock: Clock): LanePolicies {
+  const noise = input.noise;
+  return {
+    breaker: new CircuitBreaker(input.breaker),
     // Several requests can be in flight: count each from its answer, which is exact for any number.
     limiter: new RateLimiter({
-      limits: limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
+      limits: input.limits.map((l) => ({ limit: l.limit, intervalMs: l.intervalMs })),
       clock,
       countFromAnswers: true,
     }),
+    noise: noise && ((handOver, nextId) => new NoiseControl(noise, clock, handOver, nextId)),
   };
 }
 
 /** Chat destinations get cooldowns and storm digests unless told otherwise; others get them on request. */
-function resolveNoise(destination: DestinationConfig, clock: Clock): NoiseFactory | undefined {
+function resolveNoise(destination: DestinationConfig): NoiseSettings | undefined {
   const given = destination.noise;
   if (given === false || (given === undefined && !CHAT_TYPES.has(destination.type))) return undefined;
   const storm = given?.storm;
   const bypass = given?.bypassLevel ?? CHAT_NOISE_DEFAULTS.bypassLevel;
-  const settings = {
+  return {
     cooldownMs: given?.cooldownMs ?? CHAT_NOISE_DEFAULTS.cooldownMs,
     bypassLevel: bypass === 'none' ? undefined : bypass,
     storm: storm === false ? undefined : { ...CHAT_NOISE_DEFAULTS.storm, ...storm },
     maxFingerprints: CHAT_NOISE_DEFAULTS.maxFingerprints,
   };
-  return (handOver, nextId) => new NoiseControl(settings, clock, handOver, nextId);
 }

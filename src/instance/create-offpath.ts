@@ -21,8 +21,10 @@ import { TypedEmitter } from '../resilience/typed-emitter.js';
 import { type ReportOptions, reportEvent, type TimeOptions, timeOperation } from '../sources/report.js';
 import type { SpoolStats } from '../spool/spool-options.js';
 import { type PipelineStages, SyncAcceptor } from '../spool/sync-acceptor.js';
+import { announceCircuit } from './announce-circuit.js';
 import { type BuiltLaneSpec, buildLaneSpec } from './build-lane.js';
 import { buildSink } from './build-sink.js';
+import { coordinateLanes } from './coordinate-lanes.js';
 import {
   type DeadLetter,
   type DeadLetterFilter,
@@ -187,6 +189,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     ? (r: Parameters<typeof sharedRedactor.record>[0]) => sharedRedactor.record(r)
     : identity;
   const retryAfterCapMs = valid.limits?.retryAfterCapMs ?? INSTANCE_DEFAULTS.retryAfterCapMs;
+  const coordinated = coordinateLanes(valid.coordination, { clock, events, report });
 
   // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
   const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
@@ -195,6 +198,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       random,
       prepare,
       retryAfterCapMs,
+      coordinate: coordinated?.coordinate,
     });
     return valid.spool?.durable ? { ...spec, overflow: 'spool' as const } : spec;
   };
@@ -252,20 +256,9 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
         : { cpuPercent: valid.limits.cpuBudgetPercent },
     shedBelowLevel: valid.limits?.shedBelowLevel,
   });
+  coordinated?.bind(pipeline);
   const health = watchHealth(pipeline, specs, events, clock);
-  const announceCircuit = (spec: BuiltLaneSpec): void => {
-    spec.breaker.subscribe((change) => {
-      if (events.hasListeners('circuit-state')) {
-        events.emit('circuit-state', {
-          destination: spec.name,
-          from: change.from,
-          to: change.to,
-          at: change.at,
-        });
-      }
-    });
-  };
-  for (const spec of lanes) announceCircuit(spec);
+  for (const spec of lanes) announceCircuit(events, spec);
 
   /**
    * Runs `run` until done or the deadline. Only close cuts anything off: what it dropped as
@@ -315,7 +308,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       const stats = { ...base, destinations, self: pipeline.selfStats() };
       return spool ? { ...stats, spool: spool.spool.stats() } : stats;
     },
-    health,
+    health: coordinated ? () => ({ ...health(), coordination: coordinated.status() }) : health,
     flush: (options) =>
       deadline(options?.timeoutMs ?? INSTANCE_DEFAULTS.flushTimeoutMs, false, async (s) => {
         await pipeline.flush(s);
@@ -331,6 +324,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
             await pipeline.close(s);
           } finally {
             spool?.close();
+            await coordinated?.close();
           }
         },
       );
@@ -365,15 +359,16 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       // while its new lane already takes new events.
       const controller = new AbortController();
       const drained = [...plan.changed, ...plan.removed].map((name) => {
+        const release = specs.get(name)?.release;
         specs.delete(name);
-        return pipeline.retireLane(name, controller.signal);
+        return pipeline.retireLane(name, controller.signal).finally(release);
       });
       for (const d of enabled(next)) {
         if (specs.has(d.name)) continue;
         const spec = specOf(d, next.service);
         specs.set(d.name, spec);
         pipeline.addLane(withStages(spec));
-        announceCircuit(spec);
+        announceCircuit(events, spec);
       }
       const nextRoute = compileRouter(next.routes, enabled(next), {
         random,

@@ -1,7 +1,7 @@
 /**
  * What a live reload changes: which destinations keep their lane (queue, breaker, limiter untouched),
  * which are added, and which are retired (drained, the rest spooled). Settings that shape the whole
- * pipeline (spool, limits, redaction) cannot change while it runs.
+ * pipeline (spool, limits, redaction, coordination) cannot change while it runs.
  * @module
  */
 import type { ValidConfig } from '../config/config-schema.js';
@@ -20,7 +20,7 @@ export interface ReconfigurePlan {
 }
 
 /** Top-level settings only a restart applies. */
-const RESTART_ONLY = ['spool', 'limits', 'redact', 'capture'] as const;
+const RESTART_ONLY = ['spool', 'limits', 'redact', 'capture', 'coordination'] as const;
 
 /**
  * Compares two valid configs.

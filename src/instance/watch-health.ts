@@ -3,6 +3,7 @@
  * `health-change` event whenever a destination's state changes.
  * @module
  */
+import type { CoordinationStatus } from '../coordination/create-coordination.js';
 import { type DestinationHealth, type HealthState, HealthTracker } from '../pipeline/destination-health.js';
 import type { OffpathEvents } from '../pipeline/events.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -15,6 +16,8 @@ export interface OffpathHealth {
   /** `healthy` when every destination is; `unhealthy` when none can deliver; else `degraded`. */
   readonly state: 'healthy' | 'degraded' | 'unhealthy';
   readonly destinations: Readonly<Record<string, DestinationHealth>>;
+  /** With a `coordination` section: shared, fallback or local, the replicas hint and the connection. */
+  readonly coordination?: CoordinationStatus;
 }
 
 const HEALTH_DEFAULTS = { windowMs: 300_000, degradedErrorRate: 0.1, degradedBacklogMs: 60_000 };

@@ -40,7 +40,11 @@ export class Admission {
     this.#c = context;
     this.#ledger = ledger;
     this.#host = host;
-    this.#noise = settings.noise?.((digests) => this.#digests(digests), context.nextId);
+    this.#noise = settings.noise?.(
+      (digests) => this.#digests(digests),
+      context.nextId,
+      (count) => ledger.digestedElsewhere(count),
+    );
   }
 
   /**
@@ -83,6 +87,11 @@ export class Admission {
   /** Closes every open digest window now (at shutdown, or when the destination is gone). */
   flushNoise(): void {
     this.#noise?.flush();
+  }
+
+  /** Records the noise control holds while a decision about them is out (shared noise). */
+  get holding(): number {
+    return this.#noise?.holding ?? 0;
   }
 
   /** True while the circuit is open and the destination hands what it gets to its fallback. */
@@ -132,16 +141,16 @@ export class Admission {
     return room.admit;
   }
 
-  /** Digests that closed together are all queued before the lane pumps, so they share messages. */
+  /**
+   * Digests that closed together are all queued before the lane pumps, so they share messages. The
+   * lane pumps even when none was queued: records it held for a decision may be settled now.
+   */
   #digests(digests: readonly EventRecord[]): void {
-    let held = false;
     for (const record of digests) {
       const parcel = parcelOf([record], [DIGEST_BYTES]);
-      if (!this.#settled(parcel, 'merged')) {
-        held = this.#hold({ record, bytes: DIGEST_BYTES }, parcel, 'merged') || held;
-      }
+      if (!this.#settled(parcel, 'merged')) this.#hold({ record, bytes: DIGEST_BYTES }, parcel, 'merged');
     }
-    if (held) this.#host.pump();
+    this.#host.pump();
   }
 
   /** How long the backlog takes to drain at the allowed rate (0 without limits). */

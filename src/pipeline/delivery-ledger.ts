@@ -4,6 +4,7 @@
  *
  * ```
  *  arrival ─┬─▶ merged (in a digest window) ─▶ queued (as part of the digest)
+ *           │     └──▶ digested (counted in another process's digest: shared noise)
  *           ├─▶ queued ─▶ batched ─▶ inFlight ─┬─▶ delivered / digested
  *           │     ▲          ▲        │        ├─▶ dropped (reason)
  *           │     │          └─ waiting (retry)└─▶ dead-lettered (reason)
@@ -20,7 +21,7 @@ import type { OffpathError } from '../resilience/errors.js';
 import type { TypedEmitter } from '../resilience/typed-emitter.js';
 import type { OffpathEvents } from './events.js';
 import { type DeadLetterReason, type DropReason, type LedgerSnapshot, Tally } from './ledger.js';
-import type { Parcel } from './parcel.js';
+import { type Parcel, weightOf } from './parcel.js';
 import type { SpillReason, SpoolLoss, SpoolPort } from './spool-port.js';
 
 /** Where a pending delivery waits. `merged` and `spilled` hold no memory. */
@@ -121,7 +122,7 @@ export class DeliveryLedger {
     let events = 0;
     let digested = 0;
     for (const r of parcel.records) {
-      if (r.digest) digested += r.digest.count;
+      if (r.digest) digested += weightOf(r);
       else events++;
     }
     this.#tally.deliver(events, digested);
@@ -161,6 +162,16 @@ export class DeliveryLedger {
       events.emit('dead-lettered', { destination: this.#destination, reason, records, attempts, error });
     }
     this.#c.forward?.(this.#destination, parcel, reason);
+  }
+
+  /**
+   * `count` merged events were added to a digest window another process owns: that process's digest
+   * shows them, and here they end as digested without a message of their own.
+   */
+  digestedElsewhere(count: number): void {
+    if (!(count > 0)) return;
+    this.#weight.merged -= count;
+    this.#tally.deliver(0, count);
   }
 
   /** The spool lost records on its own: this run's leave `spilled`, earlier runs' arrive; all are drops. */

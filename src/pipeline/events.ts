@@ -77,6 +77,15 @@ export interface OffpathEvents {
   };
   /** offpath started or stopped shedding low-level events to stay within its overhead budget. */
   'self-budget': { readonly shedding: boolean; readonly workMsPerSecond: number };
+  /**
+   * Coordination with other processes changed state, once per change: `shared` (Redis answers),
+   * `fallback` (Redis configured but away: local limits divided by `replicas`), `local` (no Redis).
+   */
+  'coordination-state': {
+    readonly from: 'shared' | 'fallback' | 'local';
+    readonly to: 'shared' | 'fallback' | 'local';
+    readonly reason?: string;
+  };
   /** A destination's health state changed. */
   'health-change': { readonly destination: string; readonly from: string; readonly to: string };
   /**
@@ -116,7 +125,8 @@ export type FailurePhase =
   | 'pump'
   | 'send'
   | 'settle'
-  | 'ping';
+  | 'ping'
+  | 'coordination';
 
 /** Where a failure happened: its phase, and the destination when it concerns one. */
 export interface FailureContext {

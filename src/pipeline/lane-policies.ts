@@ -27,6 +27,12 @@ export interface LaneLimiter {
   ratePerMs(): number | undefined;
   /** Epoch ms at which the current pause ends, 0 when not paused. */
   readonly pausedUntil: number;
+  /**
+   * A limiter whose decisions take a round trip (shared with other processes) answers "wait" while
+   * one is out and calls `wake` when it lands; the lane registers its pump here. Absent: decisions
+   * are synchronous.
+   */
+  onDecision?(wake: () => void): void;
 }
 
 /** The circuit breaker of one destination (implemented by `CircuitBreaker`). */
@@ -39,6 +45,8 @@ export interface LaneBreaker {
   onSuccess(): void;
   onFailure(): void;
   releaseProbe(): void;
+  /** As {@link LaneLimiter.onDecision}, for a probe lease asked of other processes. */
+  onDecision?(wake: () => void): void;
 }
 
 /** How failed sends are retried (implemented by `RetryPolicy`). */
@@ -64,10 +72,19 @@ export interface LaneNoise {
   admit(record: EventRecord, backlogMs: number): boolean;
   /** Closes every open window now and hands its digest over (at shutdown). */
   flush(): void;
+  /**
+   * Records held while a decision about them is out (shared noise: a first occurrence waiting for its
+   * claim); a flush waits for them as for records in memory. Absent: none are ever held.
+   */
+  readonly holding?: number;
 }
 
-/** Builds a lane's noise control around the lane's way of taking digests and the pipeline's ids. */
+/**
+ * Builds a lane's noise control around the lane's way of taking digests, the pipeline's ids, and
+ * the ledger's count of merged events that a digest sent by another process carries (shared noise).
+ */
 export type NoiseFactory = (
   handOver: (digests: readonly EventRecord[]) => void,
   nextId: () => number,
+  countedElsewhere: (count: number) => void,
 ) => LaneNoise;

@@ -54,6 +54,9 @@ export class Lane {
     });
     this.#in = new Admission(settings, context, this.ledger, this);
     this.#out = new Sender(settings, context, { ledger: this.ledger, outbox: this.#outbox, host: this });
+    // A decision shared with other processes lands after a round trip: it wakes the lane.
+    settings.limiter.onDecision?.(() => this.pump());
+    settings.breaker.onDecision?.(() => this.pump());
   }
 
   get state(): LaneState {
@@ -192,7 +195,8 @@ export class Lane {
         else this.ledger.deadLetter(item, item.stage, 'retries_exhausted', item.attempts, undefined);
         continue;
       }
-      const wait = limiter.waitMs();
+      // The breaker first: a shared limiter counts a send when asked, and an open circuit sends nothing.
+      const wait = breaker.waitMs() || limiter.waitMs();
       if (wait > 0) {
         this.#wake.within(wait);
         break;
@@ -225,20 +229,23 @@ export class Lane {
   /**
    * Batches form only when a send can go now: while the destination makes us wait, records accumulate
    * and the next message carries more of them. A partial batch waits for the batch timer (armed by the
-   * first record, never reset) unless the lane has been idle or a flush is running.
+   * first record, never reset) unless the lane has been idle or a flush is running. The batch is
+   * checked before the limiter is asked: a shared limiter counts a send when asked, so it is asked
+   * only for a batch that goes.
    */
   #mayForm(now: number): boolean {
     const { limiter, breaker, maxBatchSize, maxBatchBytes, maxBatchDelayMs } = this.#s;
-    const wait = Math.max(limiter.waitMs(), breaker.waitMs());
+    const full = this.#in.queue.count >= maxBatchSize || this.ledger.bytesIn('queued') >= maxBatchBytes;
+    if (!(full || this.#batchDue || this.#flushing > 0 || now - this.#out.lastSendAt >= maxBatchDelayMs)) {
+      this.#batchTimer.once(maxBatchDelayMs);
+      return false;
+    }
+    const wait = breaker.waitMs() || limiter.waitMs();
     if (wait > 0) {
       this.#wake.within(wait);
       return false;
     }
-    const full = this.#in.queue.count >= maxBatchSize || this.ledger.bytesIn('queued') >= maxBatchBytes;
-    if (full || this.#batchDue || this.#flushing > 0 || now - this.#out.lastSendAt >= maxBatchDelayMs)
-      return true;
-    this.#batchTimer.once(maxBatchDelayMs);
-    return false;
+    return true;
   }
 
   #form(now: number): void {
@@ -281,9 +288,12 @@ export class Lane {
     if (entries.length > 0) settle(toParcel(entries), 'queued', 0);
   }
 
-  /** Nothing to wait for: nothing in memory, or the lane no longer sends. Merged events wait for their window. */
+  /**
+   * Nothing to wait for: nothing in memory nor held for a decision, or the lane no longer sends.
+   * Merged events wait for their window.
+   */
   #idle(): boolean {
-    return this.ledger.inMemory === 0 || this.#state !== 'active';
+    return (this.ledger.inMemory === 0 && this.#in.holding === 0) || this.#state !== 'active';
   }
 
   #checkIdle(): void {

@@ -16,9 +16,12 @@ export interface Parcel {
   readonly sizes: readonly number[];
 }
 
-/** Deliveries a record stands for in the ledger: 1, or the events a digest merged. */
+/**
+ * Deliveries a record stands for in the ledger: 1, or the events a digest merged in this process (a
+ * digest shared with other processes shows their repeats too, but settles only its own).
+ */
 export function weightOf(record: EventRecord): number {
-  return record.digest ? record.digest.count : 1;
+  return record.digest ? (record.digest.accounted ?? record.digest.count) : 1;
 }
 
 /** A parcel of records with each one's bytes. */

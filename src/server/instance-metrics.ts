@@ -9,6 +9,7 @@ import type { Offpath, OffpathStats } from '../instance/create-offpath.js';
 
 const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
 const HEALTH_STATES = ['healthy', 'degraded', 'rate-limited', 'open-circuit', 'disabled'] as const;
+const COORDINATION_STATES = ['shared', 'fallback', 'local'] as const;
 
 /** Registers the instance's metrics; returns a function that stops listening to its events. */
 export function registerInstanceMetrics(registry: Registry, instance: Offpath): () => void {
@@ -172,6 +173,19 @@ export function registerInstanceMetrics(registry: Registry, instance: Offpath): 
       for (const [destination, h] of Object.entries(instance.health().destinations)) {
         for (const state of HEALTH_STATES) this.set({ destination, state }, h.state === state ? 1 : 0);
       }
+    },
+  });
+
+  new Gauge({
+    name: 'offpath_coordination_state',
+    help: 'With a coordination section: shared (Redis answers), fallback (Redis away) or local (no Redis), 1 for the current state.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.reset();
+      const current = instance.health().coordination?.state;
+      if (current === undefined) return;
+      for (const state of COORDINATION_STATES) this.set({ state }, current === state ? 1 : 0);
     },
   });
 

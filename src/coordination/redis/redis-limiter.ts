@@ -68,7 +68,11 @@ export class RedisLimiter {
   async decide(cost = 1): Promise<RunResult<number>> {
     const prefix = `${this.#owner}:${++this.#seq}`;
     const answer = await this.#call(prefix, cost);
-    if (answer.ok && answer.value === 0) this.#outstanding.push({ prefix, cost });
+    if (answer.ok && answer.value === 0) {
+      // A grant a lane never used (a reservation let go) is never answered: keep the list bounded.
+      if (this.#outstanding.length >= MAX_PENDING_OPS) this.#outstanding.shift();
+      this.#outstanding.push({ prefix, cost });
+    }
     return answer;
   }
 
