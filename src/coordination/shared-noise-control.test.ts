@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { connectForTest, eventually } from '../../test/helpers/coordination.js';
 import { requireRedis, testPrefix } from '../../test/helpers/redis.js';
 import type { EventRecord } from '../core/event.js';
+import { uuidV7 } from '../core/random-id.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { FailoverNoise } from './failover-noise.js';
 import { LocalNoise } from './local-noise.js';
@@ -19,7 +20,18 @@ const settings = { cooldownMs: 10_000, bypassLevel: 'critical' as const, maxFing
 
 let ids = 0;
 function record(clock: ManualClock, title: string, level: EventRecord['level'] = 'error'): EventRecord {
-  return { id: ++ids, level, kind: 'log', time: clock.now(), title, fields: {}, tags: [], truncated: false };
+  const time = clock.now();
+  return {
+    id: ++ids,
+    uid: uuidV7(time),
+    level,
+    kind: 'log',
+    time,
+    title,
+    fields: {},
+    tags: [],
+    truncated: false,
+  };
 }
 
 /** One process's lane as the control sees it: what it was handed, and what was counted elsewhere. */

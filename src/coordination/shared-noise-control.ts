@@ -16,6 +16,7 @@
 import type { EventRecord } from '../core/event.js';
 import { fingerprintLabel, fingerprintOf } from '../core/fingerprint.js';
 import { type Level, levelRank } from '../core/level.js';
+import { uuidV7 } from '../core/random-id.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import { merge } from './local-noise.js';
 import type { NoiseTally, SharedNoise } from './ports.js';
@@ -225,6 +226,8 @@ export class SharedNoiseControl {
     return {
       ...sample,
       id: this.#hooks.nextId(),
+      // A digest is a record of its own: it must not reuse its sample's id.
+      uid: uuidV7(shown.lastTime),
       kind: 'digest',
       level: shown.level,
       time: shown.lastTime,

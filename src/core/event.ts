@@ -95,6 +95,7 @@ export interface HttpRecord {
     readonly status: number;
     readonly headers: HeaderList;
     readonly body?: BodyRecord;
+    /** Rounded to the microsecond (three decimals). */
     readonly durationMs?: number;
   };
   readonly error?: { readonly code?: string; readonly message: string };
@@ -113,8 +114,18 @@ export interface ErrorRecord {
  * Where something was cut, the text carries a marker and `truncated` is true.
  */
 export interface EventRecord {
-  /** Process-unique, increasing id assigned at `emit()`. */
+  /**
+   * Process-unique, increasing id assigned when the pipeline takes the record: the key of the
+   * delivery ledger and of the `delivered`/`dropped` events. A record read back from the spool gets a
+   * new one; collectors never see it (they get {@link EventRecord.uid} as `id`).
+   */
   readonly id: number;
+  /**
+   * Globally unique id (a UUID version 7) made when the event is normalised. It stays the same through
+   * retries, fallbacks, every destination the event goes to, the spool, a restart and a dead-letter
+   * replay, so a collector can use it to discard duplicates. Digests get their own.
+   */
+  readonly uid: string;
   readonly level: Level;
   readonly kind: EventKind;
   /** Epoch milliseconds. */

@@ -16,6 +16,7 @@
 import type { EventRecord } from '../core/event.js';
 import { fingerprintLabel, fingerprintOf } from '../core/fingerprint.js';
 import { type Level, levelRank } from '../core/level.js';
+import { uuidV7 } from '../core/random-id.js';
 import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { LaneNoise } from './lane-policies.js';
 
@@ -180,6 +181,8 @@ export class NoiseControl implements LaneNoise {
     out.push({
       ...w.sample,
       id: this.#nextId(),
+      // A digest is a record of its own: it must not reuse its sample's id.
+      uid: uuidV7(w.lastTime),
       kind: 'digest',
       level: w.level,
       time: w.lastTime,
@@ -217,6 +220,7 @@ export class NoiseControl implements LaneNoise {
     const first = top[0]?.[1].sample;
     out.push({
       id: this.#nextId(),
+      uid: uuidV7(bucket.lastTime),
       level: bucket.level,
       kind: 'digest',
       time: bucket.lastTime,

@@ -204,6 +204,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   return {
     record: guard(record, (r) => ({
       id: r.id,
+      uid: r.uid,
       level: r.level,
       kind: r.kind,
       time: r.time,

@@ -2,6 +2,7 @@
  * Manual reports: a caught error worth telling people about, and a timer that reports slow operations.
  * @module
  */
+import { toMicroseconds } from '../core/duration.js';
 import type { OffpathEvent } from '../core/event.js';
 import type { Level } from '../core/level.js';
 import { withRequestFields } from '../core/request-context.js';
@@ -69,7 +70,7 @@ export async function timeOperation<T>(
         kind: 'alert',
         title: `Slow operation: ${name}`,
         message: `${name} took ${Math.round(ms)} ms (threshold ${slowMs} ms)${failure ? ' and failed' : ''}.`,
-        fields: withRequestFields({ ...options.fields, durationMs: Math.round(ms) }),
+        fields: withRequestFields({ ...options.fields, durationMs: toMicroseconds(ms) }),
         ...(failure instanceof Error ? { error: failure } : {}),
         fingerprint: `slow-operation:${name}`,
       });

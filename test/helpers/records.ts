@@ -5,8 +5,11 @@ let nextId = 1;
 
 /** A normalised record for tests; ids increase across calls unless given. */
 export function record(partial: Partial<EventRecord> & { level?: Level } = {}): EventRecord {
+  const id = partial.id ?? nextId++;
   return {
-    id: partial.id ?? nextId++,
+    id,
+    // Derived from the id, so that two calls with the same partial give equal records.
+    uid: partial.uid ?? `00000000-0000-7000-8000-${Math.abs(id).toString(16).padStart(12, '0')}`,
     level: partial.level ?? 'info',
     kind: partial.kind ?? 'log',
     time: partial.time ?? 1_700_000_000_000,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { uuidV7 } from '../../src/core/random-id.js';
 import { createOffpath, reconciles } from '../../src/index.js';
 import { entryLine } from '../../src/spool/journal-format.js';
 import { openSpool } from '../../src/spool/open-spool.js';
@@ -176,7 +177,11 @@ describe('spool', () => {
     // A run whose process is gone (no such pid) accepted three events and crashed before routing them.
     writeFileSync(
       join(`${path}.emit-journal`, '4194404-1000-1-000001.ndjson'),
-      [0, 1, 2].map((i) => entryLine(i + 1, Date.now(), ['c'], { ...record, message: `left${i}` })).join(''),
+      [0, 1, 2]
+        .map((i) =>
+          entryLine(i + 1, Date.now(), ['c'], { ...record, uid: uuidV7(Date.now()), message: `left${i}` }),
+        )
+        .join(''),
     );
     const offpath = createOffpath({
       destinations: [{ name: 'c', type: 'http', url: c.url }],

@@ -3,8 +3,10 @@
  * and to store. Runs off the hot path and never throws.
  * @module
  */
+import { toMicroseconds } from '../duration.js';
 import type { ErrorRecord, EventRecord, HttpRecord, JsonValue } from '../event.js';
 import { isLevel, type Level } from '../level.js';
+import { uuidV7 } from '../random-id.js';
 import { Budget, cut } from './budget.js';
 import { headersToList, toBodyRecord } from './http-parts.js';
 import { type JsonSafeContext, safeRead, setKey, toJsonSafe } from './json-safe.js';
@@ -45,6 +47,7 @@ export function normalizeEventWithSize(
     // Reached only if reading the event itself fails in a way every guard missed.
     const record: EventRecord = {
       id: meta.id,
+      uid: uuidV7(meta.receivedAt),
       level: 'warn',
       kind: 'log',
       time: meta.receivedAt,
@@ -79,6 +82,7 @@ function build(input: unknown, meta: NormalizeMeta, ctx: JsonSafeContext): Event
   const time = normalizeTime(read('time'), meta.receivedAt);
   return {
     id: meta.id,
+    uid: uuidV7(meta.receivedAt),
     level,
     kind,
     time,
@@ -212,7 +216,7 @@ function normalizeHttp(value: unknown, ctx: JsonSafeContext): HttpRecord | undef
             status,
             headers: headersToList(safeRead(response, 'headers'), limits.maxHeaders),
             ...(resBody ? { body: resBody } : {}),
-            ...(Number.isFinite(duration) ? { durationMs: duration } : {}),
+            ...(Number.isFinite(duration) ? { durationMs: toMicroseconds(duration) } : {}),
           },
         }
       : {}),
