@@ -17,6 +17,14 @@ import { serverSchema } from './server-schema.js';
 const level = z.enum(LEVELS);
 const positiveInt = z.number().int().positive();
 
+/** Where records come from (collector-record.ts); the new fields refuse an empty text. */
+export const originFields = {
+  service: z.string().max(80),
+  environment: z.string().min(1).max(80),
+  release: z.string().min(1).max(200),
+  host: z.string().min(1).max(255),
+} as const;
+
 /** A regular expression source (compiled with the `g` flag), or a RegExp in code. */
 const textPattern = z.union([
   compiling((value) => compileProblem(() => compileTextPattern(value))),
@@ -81,8 +89,14 @@ export const configSchema = z
   .object({
     /** Where an editor finds the JSON Schema of this file (ignored by offpath). */
     $schema: z.string().optional(),
-    /** Shown in message footers. */
-    service: z.string().max(80).optional(),
+    /** Shown in message footers; stamped on collector and file records (else OFFPATH_SERVICE). */
+    service: originFields.service.optional(),
+    /** Stamped on collector and file records (else OFFPATH_ENVIRONMENT): `production`, `staging`. */
+    environment: originFields.environment.optional(),
+    /** Stamped on collector and file records (else OFFPATH_RELEASE): a version, tag or commit. */
+    release: originFields.release.optional(),
+    /** Stamped on collector and file records (else OFFPATH_HOST, else the machine's hostname). */
+    host: originFields.host.optional(),
     destinations: z.array(destinationSchema).min(1, 'configure at least one destination'),
     routes: z.array(routeSchema).optional(),
     /** `critical` events reach every enabled destination whatever the routes say (default true). */

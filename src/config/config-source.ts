@@ -7,6 +7,7 @@
 import type { ValidConfig } from './config-schema.js';
 import { describesEnvConfig, loadEnvConfig } from './env-config.js';
 import { findConfigFile, loadConfigFile } from './load-config-file.js';
+import { resolveRecordOrigin } from './record-origin.js';
 
 /** A config file, or the OFFPATH_* environment variables. */
 export type ConfigSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'env' };
@@ -28,9 +29,12 @@ export function findConfigSource(
  * @throws ConfigError naming the file or the variables, and every problem.
  */
 export function loadConfigSource(source: ConfigSource, env: NodeJS.ProcessEnv = process.env): ValidConfig {
-  if (source.kind === 'file') return loadConfigFile(source.path, env);
   // describesEnvConfig said there is something; a source without destinations throws before here.
-  return loadEnvConfig(env)!;
+  const config = source.kind === 'file' ? loadConfigFile(source.path, env) : loadEnvConfig(env)!;
+  // The OFFPATH_* origin variables fill what the config leaves unset: createOffpath would refuse a
+  // bad one, so the source does too.
+  resolveRecordOrigin(config, env);
+  return config;
 }
 
 /** The source in words: its path, or "the OFFPATH_* environment variables". */

@@ -48,6 +48,27 @@ describe('env-only config', () => {
     ]);
   });
 
+  it('reads what records carry, and names the variable of a bad value', () => {
+    const config = loadEnvConfig({
+      OFFPATH_HTTP_URL: 'http://127.0.0.1:9/in',
+      OFFPATH_ENVIRONMENT: 'staging',
+      OFFPATH_RELEASE: '2.0.1',
+      OFFPATH_HOST: 'pod-1',
+    });
+    expect(config).toMatchObject({ environment: 'staging', release: '2.0.1', host: 'pod-1' });
+    expect(config).not.toHaveProperty('service');
+    expect(
+      problems({
+        OFFPATH_HTTP_URL: 'http://127.0.0.1:9/in',
+        OFFPATH_RELEASE: 'r'.repeat(201),
+        OFFPATH_HOST: 'h'.repeat(256),
+      }),
+    ).toEqual([
+      'OFFPATH_RELEASE: expected a string of 1 to 200 characters, got "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr..."',
+      'OFFPATH_HOST: expected a string of 1 to 255 characters, got "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh..."',
+    ]);
+  });
+
   it('asks for the other half of the Telegram pair', () => {
     expect(problems({ OFFPATH_TELEGRAM_TOKEN: '123:abc' })).toEqual([
       'OFFPATH_TELEGRAM_CHAT_ID: is required when OFFPATH_TELEGRAM_TOKEN is set',

@@ -1,11 +1,13 @@
 /**
  * A configuration from environment variables alone, for zero-code mode without a config file:
  * OFFPATH_DISCORD_URL, OFFPATH_SLACK_URL, OFFPATH_TELEGRAM_TOKEN + OFFPATH_TELEGRAM_CHAT_ID,
- * OFFPATH_HTTP_URL, OFFPATH_SERVICE, OFFPATH_MIN_LEVEL. Problems name the variable that holds them.
+ * OFFPATH_HTTP_URL, OFFPATH_MIN_LEVEL, and what records carry: OFFPATH_SERVICE, OFFPATH_ENVIRONMENT,
+ * OFFPATH_RELEASE, OFFPATH_HOST. Problems name the variable that holds them.
  * @module
  */
 import { ConfigError, type ConfigIssue } from '../resilience/errors.js';
 import type { OffpathConfig, ValidConfig } from './config-schema.js';
+import { ORIGIN_VARIABLES } from './record-origin.js';
 import { validateConfig } from './validate-config.js';
 
 /** A config built from the environment, and which variable each of its settings came from. */
@@ -84,12 +86,14 @@ function buildEnvConfig(env: NodeJS.ProcessEnv): EnvConfig | undefined {
     issues.push({ path: needed, message: `is required when ${given} is set` });
   }
   if (destinations.length === 0 && issues.length === 0) return undefined;
-  const service = set('OFFPATH_SERVICE');
-  if (service !== undefined) origins.set('service', 'OFFPATH_SERVICE');
-  const config = {
-    ...(service === undefined ? {} : { service }),
-    destinations,
-  } as unknown as OffpathConfig;
+  const origin: Record<string, string> = {};
+  for (const [key, variable] of Object.entries(ORIGIN_VARIABLES)) {
+    const value = set(variable);
+    if (value === undefined) continue;
+    origin[key] = value;
+    origins.set(key, variable);
+  }
+  const config = { ...origin, destinations } as unknown as OffpathConfig;
   return { config, origins, issues };
 }
 

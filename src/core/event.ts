@@ -142,6 +142,21 @@ export interface EventRecord {
   readonly truncated: boolean;
 }
 
+/**
+ * Where records come from; stamped on every record a collector or a file receives
+ * (sinks/collector-record.ts).
+ */
+export interface RecordOrigin {
+  /** The application or service name. @default undefined (left out of records) */
+  readonly service?: string | undefined;
+  /** The machine, container or pod. @default os.hostname() */
+  readonly host?: string | undefined;
+  /** The deployment environment (`production`, `staging`). @default undefined (left out of records) */
+  readonly environment?: string | undefined;
+  /** The version or build of the application. @default undefined (left out of records) */
+  readonly release?: string | undefined;
+}
+
 /** Summary carried by a digest record. */
 export interface DigestInfo {
   /** Events the digest stands for (shown). */

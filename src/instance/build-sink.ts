@@ -2,6 +2,8 @@
  * Builds the sink of one configured destination.
  * @module
  */
+
+import type { RecordOrigin } from '../core/event.js';
 import type { Sink } from '../core/sink.js';
 import { toCurl } from '../curl/to-curl.js';
 import type { Clock } from '../resilience/clock.js';
@@ -18,6 +20,8 @@ import { type DestinationConfig, destinationRetry } from './build-lane.js';
 export interface SinkContext {
   readonly clock: Clock;
   readonly service: string | undefined;
+  /** Stamped on collector and file records. @default { host: os.hostname() } (probes send no records) */
+  readonly origin?: RecordOrigin;
 }
 
 /** The sink for a destination config. */
@@ -40,11 +44,13 @@ export function buildSink(destination: DestinationConfig, context: SinkContext):
         path: destination.path,
         maxBytes: destination.maxBytes,
         maxFiles: destination.maxFiles,
+        origin: context.origin,
       });
     case 'http':
       return httpSink({
         url: destination.url,
         format: destination.format,
+        origin: context.origin,
         gzip: destination.gzip,
         headers: destination.headers,
         probe: destination.probe,

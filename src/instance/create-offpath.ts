@@ -5,8 +5,9 @@
  */
 
 import type { OffpathConfig, ValidConfig } from '../config/config-schema.js';
+import { resolveRecordOrigin } from '../config/record-origin.js';
 import { validateConfig } from '../config/validate-config.js';
-import type { OffpathEvent } from '../core/event.js';
+import type { OffpathEvent, RecordOrigin } from '../core/event.js';
 import { normalizeEventWithSize } from '../core/normalize/normalize-event.js';
 import type { EmitFn, Source } from '../core/source.js';
 import type { OffpathEvents } from '../pipeline/events.js';
@@ -156,7 +157,8 @@ export interface Offpath {
    * Applies a new configuration without a restart. Unchanged destinations keep their lane (queue,
    * breaker, rate limiter); changed and removed ones stop taking events at once, deliver what they
    * hold until `timeoutMs` (default `closeTimeoutMs`), then spool the rest; new ones start. Routes and
-   * the service name change too. Spool, limits, redaction and capture need a restart.
+   * the origin (`service`, `environment`, `release`, `host`) change too. Spool, limits, redaction and
+   * capture need a restart.
    * @throws ConfigError when the config is invalid or changes a restart-only setting; the running
    * configuration is then untouched.
    */
@@ -192,8 +194,8 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   const coordinated = coordinateLanes(valid.coordination, { clock, events, report });
 
   // A durable spool already holds every accepted delivery: overflow must wait there, never be dropped.
-  const specOf = (d: ValidConfig['destinations'][number], service: string | undefined): BuiltLaneSpec => {
-    const spec = buildLaneSpec(d, buildSink(d, { clock, service }), {
+  const specOf = (d: ValidConfig['destinations'][number], origin: RecordOrigin): BuiltLaneSpec => {
+    const spec = buildLaneSpec(d, buildSink(d, { clock, service: origin.service, origin }), {
       clock,
       random,
       prepare,
@@ -204,7 +206,8 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
   };
   const enabled = (config: ValidConfig) => config.destinations.filter((d) => d.enabled !== false);
   /** The live destinations, by name; a reload changes it. */
-  const specs = new Map(enabled(valid).map((d) => [d.name, specOf(d, valid.service)]));
+  const origin = resolveRecordOrigin(valid);
+  const specs = new Map(enabled(valid).map((d) => [d.name, specOf(d, origin)]));
   const lanes = [...specs.values()];
   const route = compileRouter(valid.routes, enabled(valid), {
     random,
@@ -354,6 +357,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
     reconfigure: (config, options) => {
       const next = validateConfig(config);
       const plan = planReconfigure(current, next);
+      const nextOrigin = resolveRecordOrigin(next);
       if (closing) throw new ConfigError('the instance is closed; it cannot be reconfigured', []);
       // Retire first (synchronously out of routing), then add: a changed destination's old lane drains
       // while its new lane already takes new events.
@@ -365,7 +369,7 @@ export function createOffpath(config: OffpathConfig, deps: OffpathDependencies =
       });
       for (const d of enabled(next)) {
         if (specs.has(d.name)) continue;
-        const spec = specOf(d, next.service);
+        const spec = specOf(d, nextOrigin);
         specs.set(d.name, spec);
         pipeline.addLane(withStages(spec));
         announceCircuit(events, spec);

@@ -50,12 +50,13 @@ export function planReconfigure(current: ValidConfig, next: ValidConfig): Reconf
   return { kept, added, changed, removed };
 }
 
-/** Enabled destinations and what makes each one itself (its settings and the service name it shows). */
+/** Enabled destinations and what makes each one itself (its settings and the origin it stamps). */
 function identities(config: ValidConfig): Map<string, string> {
+  const { service, environment, release, host } = config;
   return new Map(
     config.destinations
       .filter((d) => d.enabled !== false)
-      .map((d) => [d.name, stableJson({ destination: d, service: config.service })]),
+      .map((d) => [d.name, stableJson({ destination: d, service, environment, release, host })]),
   );
 }
 

@@ -1,13 +1,15 @@
 /**
- * The file destination: JSON lines with size-based rotation (`app.log`, `app.log.1`, ...). It makes a
- * good fallback: a disk rarely rate-limits.
+ * The file destination: JSON lines with size-based rotation (`app.log`, `app.log.1`, ...), each
+ * record stamped with its origin and globally unique id (collector-record.ts). It makes a good
+ * fallback: a disk rarely rate-limits.
  * @module
  */
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EventRecord } from '../core/event.js';
+import type { EventRecord, RecordOrigin } from '../core/event.js';
 import type { OutgoingMessage, SendContext, SendResult, Sink } from '../core/sink.js';
 import { NetworkError } from '../resilience/errors.js';
+import { collectorRecords } from './collector-record.js';
 import { probeFile } from './file-probe.js';
 
 /** Options of {@link fileSink}. */
@@ -17,6 +19,8 @@ export interface FileSinkOptions {
   readonly maxBytes?: number;
   /** Rotated files kept besides the current one. @default 5 */
   readonly maxFiles?: number;
+  /** Stamped on every record. @default { host: os.hostname() } */
+  readonly origin?: RecordOrigin;
 }
 
 /**
@@ -27,6 +31,7 @@ export interface FileSinkOptions {
 export function fileSink(options: FileSinkOptions): Sink<string> {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
   const maxFiles = options.maxFiles ?? 5;
+  const stamp = collectorRecords(options.origin);
   let size: number | undefined;
 
   async function rotate(): Promise<void> {
@@ -42,7 +47,7 @@ export function fileSink(options: FileSinkOptions): Sink<string> {
     type: 'file',
     maxBatchSize: 500,
     format(batch: readonly EventRecord[]): OutgoingMessage<string>[] {
-      return [{ payload: batch.map((r) => `${JSON.stringify(r)}\n`).join(''), records: batch }];
+      return [{ payload: batch.map((r) => `${JSON.stringify(stamp(r))}\n`).join(''), records: batch }];
     },
     async send(lines: string, _ctx: SendContext): Promise<SendResult> {
       try {

@@ -1,14 +1,16 @@
 /**
  * The HTTP collector destination: batches as a JSON array or NDJSON, optional gzip, custom headers,
  * and an idempotency key per batch so a collector can discard the duplicates that retries create.
+ * Each record carries its origin and a globally unique id (collector-record.ts).
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import type { EventRecord } from '../../core/event.js';
+import type { EventRecord, RecordOrigin } from '../../core/event.js';
 import type { OutgoingMessage, ProbeOutcome, SendContext, SendResult, Sink } from '../../core/sink.js';
 import { type Clock, systemClock } from '../../resilience/clock.js';
+import { collectorRecords } from '../collector-record.js';
 import { classifyResponse, retryableStatus, type StatusRetryOptions } from './classify.js';
 import { type HttpProbeOptions, pingHttp, probeHttp } from './http-probe.js';
 import { toRelayEvent } from './relay-format.js';
@@ -25,6 +27,11 @@ export interface HttpSinkOptions extends HttpTransportOptions, StatusRetryOption
    * @default 'json'
    */
   readonly format?: 'json' | 'ndjson' | 'offpath';
+  /**
+   * Stamped on every record of the `json` and `ndjson` formats (a relay stamps its own).
+   * @default { host: os.hostname() }
+   */
+  readonly origin?: RecordOrigin;
   /** Compress bodies with gzip. @default false */
   readonly gzip?: boolean;
   /** Extra request headers (for example an Authorization header for your collector). @default {} */
@@ -61,6 +68,7 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
   const clock = options.clock ?? systemClock;
   const retryable = retryableStatus(options.retryableStatusCodes);
   const ndjson = options.format === 'ndjson';
+  const stamp = collectorRecords(options.origin);
   const contentType = ndjson ? 'application/x-ndjson' : 'application/json';
   return {
     type: 'http',
@@ -69,8 +77,8 @@ export function httpSink(options: HttpSinkOptions): Sink<HttpPayload> {
     concurrency,
     format(batch: readonly EventRecord[]): OutgoingMessage<HttpPayload>[] {
       const body = ndjson
-        ? `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`
-        : JSON.stringify(options.format === 'offpath' ? batch.map(toRelayEvent) : batch);
+        ? `${batch.map((r) => JSON.stringify(stamp(r))).join('\n')}\n`
+        : JSON.stringify(options.format === 'offpath' ? batch.map(toRelayEvent) : batch.map(stamp));
       return [{ payload: { idempotencyKey: randomUUID(), body, count: batch.length }, records: batch }];
     },
     async send(payload: HttpPayload, ctx: SendContext): Promise<SendResult> {
