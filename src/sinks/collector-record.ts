@@ -18,17 +18,34 @@ export type CollectorRecord = Omit<EventRecord, 'id' | 'uid'> & {
 
 /**
  * A function stamping records with `origin` (its unset fields left out, `host` defaulting to this
- * machine's name). The stamp is built once, so each record costs one object.
+ * machine's name). The stamped record is one object literal of a fixed shape: faster to build and
+ * to stringify than a copy by spread, and `satisfies` keeps it complete when the record grows.
  * @example
  * const stamp = collectorRecords({ service: 'checkout', environment: 'production' });
  * JSON.stringify(stamp(record)); // {"id":"0193…","service":"checkout","host":"web-1","environment":"production",…}
  */
 export function collectorRecords(origin: RecordOrigin = {}): (record: EventRecord) => CollectorRecord {
-  const stamp = {
-    ...(origin.service === undefined ? {} : { service: origin.service }),
-    host: origin.host ?? hostname(),
-    ...(origin.environment === undefined ? {} : { environment: origin.environment }),
-    ...(origin.release === undefined ? {} : { release: origin.release }),
-  };
-  return ({ id: _counter, uid, ...rest }) => ({ id: uid, ...stamp, ...rest });
+  const { service, environment, release } = origin;
+  const host = origin.host ?? hostname();
+  // Undefined values are left out by JSON.stringify, the only reader of these objects.
+  return (r) =>
+    ({
+      id: r.uid,
+      service,
+      host,
+      environment,
+      release,
+      level: r.level,
+      kind: r.kind,
+      time: r.time,
+      title: r.title,
+      message: r.message,
+      fields: r.fields,
+      tags: r.tags,
+      fingerprint: r.fingerprint,
+      error: r.error,
+      http: r.http,
+      digest: r.digest,
+      truncated: r.truncated,
+    }) satisfies Record<keyof CollectorRecord, unknown>;
 }
