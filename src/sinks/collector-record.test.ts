@@ -189,4 +189,28 @@ describe('records sent to collectors and files', () => {
     expect(delivered).toHaveLength(10);
     expect(new Map(delivered)).toEqual(new Map(written.map((l) => [l.message, l.id])));
   });
+
+  it('keep their id when dead letters are replayed', async () => {
+    const c = await collector();
+    const dir = mkdtempSync(join(tmpdir(), 'offpath-records-'));
+    const path = join(dir, 'records.ndjson');
+    c.faults.setFailureRate(1, { status: 400 });
+    const offpath = createOffpath({
+      destinations: [
+        { name: 'lake', type: 'http', url: c.url, retry: 'noRetry', batch: { maxDelayMs: 5 } },
+        { name: 'disk', type: 'file', path },
+      ],
+      spool: { path: join(dir, 'spool.db') },
+    });
+    for (let i = 0; i < 3; i++) offpath.emit({ message: `m${i}` });
+    await offpath.flush({ timeoutMs: 10_000 });
+    expect(offpath.stats().destinations['lake']).toMatchObject({ deadLettered: 3 });
+    c.faults.setFailureRate(0);
+    expect(offpath.replayDeadLetters()).toBe(3);
+    await offpath.flush({ timeoutMs: 10_000 });
+    await offpath.close();
+    const delivered = (c.items() as Line[]).map((l) => [l.message, l.id] as const);
+    expect(new Map(delivered)).toEqual(new Map(fileLines(path).map((l) => [l.message, l.id])));
+    expect(delivered).toHaveLength(3);
+  });
 });
