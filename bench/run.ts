@@ -18,6 +18,7 @@ const suites: Array<[string, () => Promise<{ run: () => Promise<BenchResult[]> }
   ['serve', () => import('./serve.js')],
   ['gateway', () => import('./gateway.js')],
   ['import', () => import('./import-cost.js')],
+  ['records', () => import('./records.js')],
 ];
 
 const only = process.argv.slice(2);
