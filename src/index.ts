@@ -22,6 +22,7 @@ export type {
   HttpRecord,
   JsonValue,
   OffpathEvent,
+  RecordOrigin,
 } from './core/event.js';
 export type { Level } from './core/level.js';
 export { isLevel, LEVELS, levelRank } from './core/level.js';
