@@ -11,6 +11,7 @@
  * @module
  */
 import type { EventRecord } from '../core/event.js';
+import { storedRecord } from './stored-record.js';
 
 /** An accepted event as the journal keeps it. */
 export interface JournalEntry {
@@ -66,7 +67,12 @@ export function parseJournalLine(line: string): JournalLine {
   }
   return {
     kind: 'entry',
-    entry: { seq: v['s'], acceptedAt: v['t'], destinations: v['d'] as string[], record },
+    entry: {
+      seq: v['s'],
+      acceptedAt: v['t'],
+      destinations: v['d'] as string[],
+      record: storedRecord(record),
+    },
   };
 }
 

@@ -24,6 +24,7 @@ import type { MovedAside } from './open-spool.js';
 import { SPOOL_DEFAULTS, type SpoolOptions, type SpoolStats } from './spool-options.js';
 import type { RemovedRow, SpoolReason, SpoolRow, SpoolStore } from './spool-store.js';
 import { SpoolWriter } from './spool-writer.js';
+import { storedRecord } from './stored-record.js';
 import type { SyncJournal } from './sync-journal.js';
 
 export class Spool implements SpoolPort {
@@ -307,7 +308,7 @@ function parseRecord(json: string): EventRecord | undefined {
   try {
     const value: unknown = JSON.parse(json);
     return typeof value === 'object' && value !== null && typeof (value as EventRecord).level === 'string'
-      ? (value as EventRecord)
+      ? storedRecord(value as EventRecord)
       : undefined;
   } catch {
     return undefined;
