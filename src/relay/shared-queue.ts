@@ -15,7 +15,6 @@ import type { RelayQueueConfig } from '../config/server-schema.js';
 import { RedisConnection } from '../coordination/redis/connection.js';
 import { StreamQueue } from '../coordination/redis/stream-queue.js';
 import type { Offpath } from '../instance/create-offpath.js';
-import { ConfigError } from '../resilience/errors.js';
 import { html } from '../server/html.js';
 import type { Admission, EventAdmission, IndexedEvents, Ingest } from './admit-events.js';
 import { registerQueueMetrics } from './queue-metrics.js';
@@ -50,20 +49,11 @@ export interface SharedQueue {
   close(): Promise<void>;
 }
 
-/**
- * Undefined unless `server.queue.type` is `redis`.
- * @throws ConfigError when it is, without `coordination.redis`.
- */
+/** Undefined unless `server.queue.type` is `redis` (which the schema accepts only with `coordination.redis`). */
 export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
   const q: RelayQueueConfig = config.server?.queue ?? {};
-  if (q.type !== 'redis') return undefined;
   const redis = config.coordination?.redis;
-  if (!redis) {
-    throw new ConfigError(
-      "server.queue.type 'redis' needs coordination.redis (the Redis the replicas share)",
-      [{ path: 'server.queue.type', message: "needs coordination.redis, or use 'local'" }],
-    );
-  }
+  if (q.type !== 'redis' || !redis) return undefined;
   const o = { ...QUEUE_DEFAULTS, ...q };
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const connect = () =>

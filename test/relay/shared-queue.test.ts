@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OffpathConfig } from '../../src/config/config-schema.js';
+import type { OffpathConfig, ValidConfig } from '../../src/config/config-schema.js';
 import { loadConfigFile } from '../../src/config/load-config-file.js';
+import { validateConfig } from '../../src/config/validate-config.js';
+import { startRelay } from '../../src/relay/start-relay.js';
 import { eventually } from '../helpers/coordination.js';
 import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
 import { startTestRelay } from '../helpers/relay.js';
@@ -187,9 +189,21 @@ describe('relay queue on a Redis stream', () => {
     expect(config.coordination?.redis?.url).toBe(REDIS_URL);
   });
 
-  it("refuses to start with server.queue.type 'redis' and no coordination.redis", async () => {
-    await expect(startTestRelay({ server: { queue: { type: 'redis' } } })).rejects.toThrow(
-      /needs coordination.redis/,
-    );
+  it("refuses server.queue.type 'redis' without coordination.redis at validation, as offpath check does", async () => {
+    const config = {
+      destinations: [{ name: 'c', type: 'console' }],
+      server: { port: 0, queue: { type: 'redis' } },
+    } as const;
+    const issue = {
+      path: 'server.queue.type',
+      message: "'redis' needs coordination.redis, the Redis the replicas share",
+      hint: "add coordination: { redis: { url: 'redis://…' } }, or use type 'local'",
+    };
+    expect(() => validateConfig(config)).toThrow(expect.objectContaining({ issues: [issue] }));
+    // A relay handed such a config unvalidated refuses it with the same issue, before opening anything.
+    await expect(startRelay({ config: config as unknown as ValidConfig })).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      issues: [issue],
+    });
   });
 });
