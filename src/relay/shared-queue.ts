@@ -28,6 +28,7 @@ export const QUEUE_DEFAULTS = {
   maxLength: 100_000,
   claimAfterMs: 30_000,
   maxInFlight: 500,
+  maxDeliveries: 5,
 } as const;
 
 /** A shared queue being set up: its tap goes to the instance, then {@link attach} starts it. */
@@ -66,7 +67,12 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
   // Blocking reads get a connection of their own: they would hold up appends and acknowledgements.
   const reads = connect();
   const queueOf = (connection: RedisConnection) =>
-    new StreamQueue(connection, { stream: o.stream, consumer, maxLength: o.maxLength });
+    new StreamQueue(connection, {
+      stream: o.stream,
+      consumer,
+      maxLength: o.maxLength,
+      maxDeliveries: o.maxDeliveries,
+    });
   const queue = queueOf(commands);
   let stream: StreamConsumer | undefined;
   const tracker = new StreamTracker((entryId) => stream?.settled(entryId));
@@ -94,6 +100,10 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
           claimed: (n) => metrics.claimed.inc(n),
           acknowledged: (n) => metrics.acknowledged.inc(n),
           unreadable: (n) => metrics.unreadable.inc(n),
+          dead: (ids) => {
+            metrics.dead.inc(ids.length);
+            setAside(instance, log, ids, { from: queue.key, to: queue.deadKey, times: o.maxDeliveries });
+          },
           error: (error) => log(`relay queue: Redis refused a command: ${describe(error)}`),
         },
       });
@@ -198,6 +208,27 @@ function announce(
       fields: { error },
       fingerprint: 'offpath-relay-queue-fallback',
     });
+  });
+}
+
+/** Says which entries a claim moved to the dead-letter stream: in the log, and as one alert per cooldown. */
+function setAside(
+  instance: Offpath,
+  log: (line: string) => void,
+  ids: readonly string[],
+  where: { from: string; to: string; times: number },
+): void {
+  const what = `${ids.length} entr${ids.length === 1 ? 'y' : 'ies'} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`;
+  log(
+    `relay queue: ${what} given out ${where.times} times without settling; moved to ${where.to}, not delivered again`,
+  );
+  instance.emit({
+    level: 'warn',
+    kind: 'alert',
+    title: 'offpath relay: stream entries set aside',
+    message: `Entries of ${where.from} were given out ${where.times} times (server.queue.maxDeliveries) and never settled: their delivery crashes or stalls every replica that takes it. They are on ${where.to}, not delivered again.`,
+    fields: { entries: ids.length, ids: ids.slice(0, 20).join(' '), deadStream: where.to },
+    fingerprint: 'offpath-relay-queue-dead',
   });
 }
 

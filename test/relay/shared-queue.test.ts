@@ -27,6 +27,8 @@ async function metric(url: string, name: string): Promise<number | undefined> {
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
+const message = (item: unknown): string => String((item as { message?: unknown }).message ?? '');
+
 const events = (n: number, tag: string) =>
   JSON.stringify(Array.from({ length: n }, (_, i) => ({ message: `${tag}-${i}` })));
 
@@ -119,6 +121,51 @@ describe('relay queue on a Redis stream', () => {
     expect(Array.from({ length: 20 }, (_, i) => `cut-${i}`).filter((m) => !got.has(m))).toEqual([]);
     expect(await metric(b.relay.url, 'offpath_relay_queue_claimed_total')).toBe(20);
     await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'an empty stream');
+  });
+
+  it('sets aside an entry given out maxDeliveries times: on the dead stream, never delivered, counted', async () => {
+    const key = `${prefix}q:relay`;
+    // Two replicas took the entry and died on it, one after the other: its first read and one claim.
+    await admin.xgroup('CREATE', key, 'offpath', '0', 'MKSTREAM');
+    const id = String(await admin.xadd(key, '*', 'p', JSON.stringify({ message: 'poison' })));
+    await admin.xreadgroup('GROUP', 'offpath', 'crashed-1', 'COUNT', 1, 'STREAMS', key, '>');
+    await admin.xclaim(key, 'offpath', 'crashed-2', 0, id, 'IDLE', 60_000);
+    const [[, , , delivered]] = (await admin.xpending(key, 'offpath', '-', '+', 1)) as [
+      [string, string, number, number],
+    ];
+    expect(delivered).toBe(2);
+
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(REDIS_URL, { maxDeliveries: 2 }), {
+      log: (l) => lines.push(l),
+    });
+    await eventually(async () => (await admin.xlen(`${key}:dead`)) === 1, 5_000, 'the dead-letter entry');
+    const [[, fields]] = (await admin.xrange(`${key}:dead`, '-', '+')) as [[string, string[]]];
+    expect(fields).toEqual([
+      'id',
+      id,
+      'deliveries',
+      '3',
+      'reason',
+      'redelivery_limit',
+      'p',
+      '{"message":"poison"}',
+    ]);
+    expect(await admin.xlen(key)).toBe(0);
+    expect(await metric(relay.url, 'offpath_relay_queue_dead_total')).toBe(1);
+    expect(await metric(relay.url, 'offpath_relay_queue_claimed_total')).toBe(0);
+    expect(lines.filter((l) => l.includes(`(${id}) given out 2 times without settling`))).toHaveLength(1);
+
+    // The replica goes on delivering; the entry set aside never reaches the destination.
+    expect((await post('/v1/events', events(3, 'after'))).status).toBe(202);
+    await eventually(() => collector.items().filter((i) => /^after-/.test(message(i))).length === 3, 5_000);
+    await eventually(
+      () => collector.items().some((i) => message(i).includes('were given out 2 times')),
+      5_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(collector.items().filter((i) => message(i) === 'poison')).toEqual([]);
+    expect(await metric(relay.url, 'offpath_relay_queue_dead_total')).toBe(1);
   });
 
   it('answers 503 with Retry-After and accepts nothing once the stream holds maxLength entries', async () => {
