@@ -16,6 +16,7 @@ import { RedisConnection } from '../coordination/redis/connection.js';
 import { StreamQueue } from '../coordination/redis/stream-queue.js';
 import type { Offpath } from '../instance/create-offpath.js';
 import { html } from '../server/html.js';
+import type { Readiness } from '../server/readiness.js';
 import type { Admission, EventAdmission, IndexedEvents, Ingest } from './admit-events.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import type { StatusPanels } from './status-page.js';
@@ -41,6 +42,7 @@ export interface SharedQueue {
     local: EventAdmission;
     registry: Registry;
     panels: StatusPanels;
+    readiness: Readiness;
     maxPending: number;
     log: (line: string) => void;
   }): Ingest;
@@ -80,7 +82,7 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
 
   return {
     tracker,
-    attach({ instance, local, registry, panels, maxPending, log }) {
+    attach({ instance, local, registry, panels, readiness, maxPending, log }) {
       const state = (): 'shared' | 'fallback' => (commands.up ? 'shared' : 'fallback');
       const metrics = registerQueueMetrics(registry, { state, held: () => tracker.held, queue });
       stopMetrics = metrics.stop;
@@ -109,6 +111,14 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
       });
       stream.start();
       announce(commands, instance, log, `${queue.key} as consumer ${consumer}`);
+      // In fallback the replica still takes and delivers events (locally): it stays ready, and says why.
+      readiness.add('relay-queue', () => ({
+        ready: true,
+        detail:
+          state() === 'shared'
+            ? `shared: on the Redis stream ${queue.key}`
+            : 'fallback: Redis unavailable; ingest takes events into this process and its spool (still ready)',
+      }));
       panels.add({
         id: 'relay-queue',
         title: 'Shared queue',

@@ -128,8 +128,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const panels = new StatusPanels();
   const local = new EventAdmission(instance, { maxPending: s.maxPending });
   const admission =
-    shared?.attach({ instance, local, registry: metrics.registry, panels, maxPending: s.maxPending, log }) ??
-    local;
+    shared?.attach({
+      instance,
+      local,
+      registry: metrics.registry,
+      panels,
+      readiness: server.readiness,
+      maxPending: s.maxPending,
+      log,
+    }) ?? local;
   mountIngestRoutes(server, admission, metrics.registry);
   mountHealthRoutes(server, instance);
   const reloader = new ConfigReloader({

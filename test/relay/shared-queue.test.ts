@@ -47,6 +47,11 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(0);
     expect(await metric(relay.url, 'offpath_relay_queue_length')).toBe(0);
     expect(await metric(relay.url, 'offpath_relay_queue_state{state="shared"}')).toBe(1);
+    expect(await (await fetch(`${relay.url}/readyz`)).json()).toEqual({
+      ready: true,
+      reasons: {},
+      details: { 'relay-queue': `shared: on the Redis stream ${prefix}q:relay` },
+    });
     expect(new Set(collector.items().map((i) => (i as { message: string }).message)).size).toBe(50);
     // A clean stop with nothing pending leaves no consumer behind in the group.
     await relay.shutdown();
@@ -197,6 +202,13 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_state{state="fallback"}')).toBe(1);
     // Unknown while Redis is away: the scrape does not wait for it.
     expect(await metric(relay.url, 'offpath_relay_queue_length')).toBeNaN();
+    // Still ready (it takes and delivers events locally), and /readyz says in which mode.
+    const ready = await fetch(`${relay.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      details: { 'relay-queue': expect.stringMatching(/^fallback: Redis unavailable; .*\(still ready\)$/) },
+    });
     const res = await post('/v1/events', events(10, 'local'));
     expect(res.status).toBe(202);
     expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(10);
