@@ -183,6 +183,14 @@ export const configSchema = z
         path: ['destinations'],
         message: `fallbacks form a loop: ${cycle.join(' → ')}`,
       });
+    if (config.server?.queue?.type === 'redis' && !config.coordination?.redis) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'queue', 'type'],
+        message: "'redis' needs coordination.redis, the Redis the replicas share",
+        params: { hint: "add coordination: { redis: { url: 'redis://…' } }, or use type 'local'" },
+      });
+    }
     config.routes?.forEach((route, i) => {
       route.destinations.forEach((name, j) => {
         if (!names.has(name)) {

@@ -28,6 +28,14 @@ export const relayQueueSchema = z
     claimAfterMs: z.number().int().min(100).optional(),
     /** Entries one replica delivers at once at most (keep it under each destination's `queue.maxItems`). @default 500 */
     maxInFlight: positiveInt.optional(),
+    /**
+     * Times an entry is given out (its first read, then each claim) before it counts as poison: an
+     * entry whose delivery crashes or stalls every replica that takes it is then moved to the
+     * dead-letter stream `<prefix>q:<stream>:dead` instead of being claimed again forever. 1 means a
+     * crashed replica's entries are never delivered again.
+     * @default 5
+     */
+    maxDeliveries: z.number().int().min(1).max(1_000).optional(),
   })
   .strict();
 

@@ -8,7 +8,7 @@ export type { ServerConfig } from '../config/server-schema.js';
 export type { SafeHtml } from '../server/html.js';
 export { escapeHtml, html } from '../server/html.js';
 export type { MetricsRegistry } from '../server/metrics-registry.js';
-export type { CheckResult, Readiness } from '../server/readiness.js';
+export type { CheckResult, Readiness, ReadinessReport } from '../server/readiness.js';
 export type { Reply } from '../server/reply.js';
 export { htmlReply, jsonReply, problem } from '../server/reply.js';
 export type { Access, Route, RouteHandler, RouteRequest, RouteTable } from '../server/route-table.js';

@@ -1,6 +1,6 @@
 /**
  * `/metrics` of the relay's shared queue: its state (shared or local fallback), what was appended,
- * taken locally, claimed from other replicas and acknowledged, what this replica holds, and the
+ * taken locally, claimed from other replicas, set aside as dead letters and acknowledged, what this replica holds, and the
  * stream's own length and pending count (read from Redis at scrape time; NaN while it is away).
  * @module
  */
@@ -14,6 +14,7 @@ export interface QueueMetrics {
   readonly claimed: Counter;
   readonly acknowledged: Counter;
   readonly unreadable: Counter;
+  readonly dead: Counter;
   /** Removes the collectors from the registry. */
   stop(): void;
 }
@@ -91,6 +92,10 @@ export function registerQueueMetrics(
     unreadable: counter(
       'offpath_relay_queue_unreadable_total',
       'Entries whose payload was not an event (acknowledged, never delivered).',
+    ),
+    dead: counter(
+      'offpath_relay_queue_dead_total',
+      'Entries this replica moved to the dead-letter stream when claiming them: given out server.queue.maxDeliveries times without settling (never delivered again).',
     ),
     stop: () => {
       for (const name of names) registry.removeSingleMetric(name);

@@ -15,8 +15,8 @@ import type { RelayQueueConfig } from '../config/server-schema.js';
 import { RedisConnection } from '../coordination/redis/connection.js';
 import { StreamQueue } from '../coordination/redis/stream-queue.js';
 import type { Offpath } from '../instance/create-offpath.js';
-import { ConfigError } from '../resilience/errors.js';
 import { html } from '../server/html.js';
+import type { Readiness } from '../server/readiness.js';
 import type { Admission, EventAdmission, IndexedEvents, Ingest } from './admit-events.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import type { StatusPanels } from './status-page.js';
@@ -29,6 +29,7 @@ export const QUEUE_DEFAULTS = {
   maxLength: 100_000,
   claimAfterMs: 30_000,
   maxInFlight: 500,
+  maxDeliveries: 5,
 } as const;
 
 /** A shared queue being set up: its tap goes to the instance, then {@link attach} starts it. */
@@ -41,6 +42,7 @@ export interface SharedQueue {
     local: EventAdmission;
     registry: Registry;
     panels: StatusPanels;
+    readiness: Readiness;
     maxPending: number;
     log: (line: string) => void;
   }): Ingest;
@@ -50,20 +52,11 @@ export interface SharedQueue {
   close(): Promise<void>;
 }
 
-/**
- * Undefined unless `server.queue.type` is `redis`.
- * @throws ConfigError when it is, without `coordination.redis`.
- */
+/** Undefined unless `server.queue.type` is `redis` (which the schema accepts only with `coordination.redis`). */
 export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
   const q: RelayQueueConfig = config.server?.queue ?? {};
-  if (q.type !== 'redis') return undefined;
   const redis = config.coordination?.redis;
-  if (!redis) {
-    throw new ConfigError(
-      "server.queue.type 'redis' needs coordination.redis (the Redis the replicas share)",
-      [{ path: 'server.queue.type', message: "needs coordination.redis, or use 'local'" }],
-    );
-  }
+  if (q.type !== 'redis' || !redis) return undefined;
   const o = { ...QUEUE_DEFAULTS, ...q };
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const connect = () =>
@@ -76,7 +69,12 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
   // Blocking reads get a connection of their own: they would hold up appends and acknowledgements.
   const reads = connect();
   const queueOf = (connection: RedisConnection) =>
-    new StreamQueue(connection, { stream: o.stream, consumer, maxLength: o.maxLength });
+    new StreamQueue(connection, {
+      stream: o.stream,
+      consumer,
+      maxLength: o.maxLength,
+      maxDeliveries: o.maxDeliveries,
+    });
   const queue = queueOf(commands);
   let stream: StreamConsumer | undefined;
   const tracker = new StreamTracker((entryId) => stream?.settled(entryId));
@@ -84,7 +82,7 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
 
   return {
     tracker,
-    attach({ instance, local, registry, panels, maxPending, log }) {
+    attach({ instance, local, registry, panels, readiness, maxPending, log }) {
       const state = (): 'shared' | 'fallback' => (commands.up ? 'shared' : 'fallback');
       const metrics = registerQueueMetrics(registry, { state, held: () => tracker.held, queue });
       stopMetrics = metrics.stop;
@@ -104,11 +102,23 @@ export function openSharedQueue(config: ValidConfig): SharedQueue | undefined {
           claimed: (n) => metrics.claimed.inc(n),
           acknowledged: (n) => metrics.acknowledged.inc(n),
           unreadable: (n) => metrics.unreadable.inc(n),
+          dead: (ids) => {
+            metrics.dead.inc(ids.length);
+            setAside(instance, log, ids, { from: queue.key, to: queue.deadKey, times: o.maxDeliveries });
+          },
           error: (error) => log(`relay queue: Redis refused a command: ${describe(error)}`),
         },
       });
       stream.start();
       announce(commands, instance, log, `${queue.key} as consumer ${consumer}`);
+      // In fallback the replica still takes and delivers events (locally): it stays ready, and says why.
+      readiness.add('relay-queue', () => ({
+        ready: true,
+        detail:
+          state() === 'shared'
+            ? `shared: on the Redis stream ${queue.key}`
+            : 'fallback: Redis unavailable; ingest takes events into this process and its spool (still ready)',
+      }));
       panels.add({
         id: 'relay-queue',
         title: 'Shared queue',
@@ -208,6 +218,27 @@ function announce(
       fields: { error },
       fingerprint: 'offpath-relay-queue-fallback',
     });
+  });
+}
+
+/** Says which entries a claim moved to the dead-letter stream: in the log, and as one alert per cooldown. */
+function setAside(
+  instance: Offpath,
+  log: (line: string) => void,
+  ids: readonly string[],
+  where: { from: string; to: string; times: number },
+): void {
+  const what = `${ids.length} entr${ids.length === 1 ? 'y' : 'ies'} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`;
+  log(
+    `relay queue: ${what} given out ${where.times} times without settling; moved to ${where.to}, not delivered again`,
+  );
+  instance.emit({
+    level: 'warn',
+    kind: 'alert',
+    title: 'offpath relay: stream entries set aside',
+    message: `Entries of ${where.from} were given out ${where.times} times (server.queue.maxDeliveries) and never settled: their delivery crashes or stalls every replica that takes it. They are on ${where.to}, not delivered again.`,
+    fields: { entries: ids.length, ids: ids.slice(0, 20).join(' '), deadStream: where.to },
+    fingerprint: 'offpath-relay-queue-dead',
   });
 }
 

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { ValidConfig } from '../config/config-schema.js';
 import type { ServerConfig } from '../config/server-schema.js';
+import { validateConfig } from '../config/validate-config.js';
 import {
   createOffpath,
   type FlushResult,
@@ -70,7 +71,8 @@ export interface Relay {
 
 /**
  * Starts a relay.
- * @throws ConfigError when bound to a non-loopback address without tokens.
+ * @throws ConfigError when the config is invalid (as `offpath check` reports it), or when bound to a
+ *   non-loopback address without tokens.
  * @example
  * const relay = await startRelay({ config: loadConfigFile('offpath.config.yaml') });
  * process.once('SIGTERM', () => void relay.shutdown());
@@ -79,7 +81,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
   const clock = options.clock ?? systemClock;
-  const s = { ...SERVE_DEFAULTS, ...options.config.server };
+  // The schema's checks (the shared queue's need of coordination.redis among them) run here, once,
+  // with the same messages as `offpath check`; what follows relies on what they guarantee.
+  const config = validateConfig(options.config);
+  const s = { ...SERVE_DEFAULTS, ...config.server };
   const host = options.host ?? s.host;
   const port = options.port ?? s.port;
 
@@ -93,7 +98,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
     return new TokenSet(tokens);
   };
-  let tokens = tokensOf(options.config);
+  let tokens = tokensOf(config);
   const server = new ServiceServer({
     host,
     port,
@@ -107,10 +112,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     onError: (error, context) => log(`error in ${context.phase}: ${describe(error)}`),
   });
 
-  const shared = openSharedQueue(options.config);
+  const shared = openSharedQueue(config);
   // The relay owns the signals; an instance hook would close the pipeline under in-flight requests.
   const instance = createOffpath(
-    { ...options.config, handleSignals: false },
+    { ...config, handleSignals: false },
     {
       clock,
       ...(options.onError ? { onError: options.onError } : {}),
@@ -123,8 +128,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const panels = new StatusPanels();
   const local = new EventAdmission(instance, { maxPending: s.maxPending });
   const admission =
-    shared?.attach({ instance, local, registry: metrics.registry, panels, maxPending: s.maxPending, log }) ??
-    local;
+    shared?.attach({
+      instance,
+      local,
+      registry: metrics.registry,
+      panels,
+      readiness: server.readiness,
+      maxPending: s.maxPending,
+      log,
+    }) ?? local;
   mountIngestRoutes(server, admission, metrics.registry);
   mountHealthRoutes(server, instance);
   const reloader = new ConfigReloader({
@@ -156,7 +168,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let gateway: ReturnType<typeof mountGateway>;
   let url: string;
   try {
-    gateway = mountGateway({ config: options.config, host, instance, server, metrics, panels, clock });
+    gateway = mountGateway({ config, host, instance, server, metrics, panels, clock });
     if (s.status) mountStatusRoutes({ server, instance, exchanges, panels, tokens: () => tokens, clock });
     url = await server.listen();
   } catch (error) {

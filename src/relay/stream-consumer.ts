@@ -3,7 +3,8 @@
  * (only as many as the local pipeline can take: back-pressure), emits each event into the instance,
  * acknowledges an entry once the {@link StreamTracker} says every destination settled it, keeps the
  * entries it still delivers from being claimed (touching them), and claims entries other replicas left
- * pending longer than `claimAfterMs` (a crashed replica's): delivery is at least once.
+ * pending longer than `claimAfterMs` (a crashed replica's): delivery is at least once, and at most
+ * `maxDeliveries` times (then the claim sets the entry aside on the dead-letter stream).
  * @module
  */
 import type { StreamEntry, StreamQueue } from '../coordination/redis/stream-queue.js';
@@ -28,6 +29,8 @@ export interface ConsumerCounters {
   acknowledged(n: number): void;
   /** Entries whose payload is not an event (acknowledged, never delivered). */
   unreadable(n: number): void;
+  /** Entries a claim moved to the dead-letter stream: given out `maxDeliveries` times, never settled. */
+  dead(ids: readonly string[]): void;
   /** A Redis reply error (a bug, not an outage); the loop goes on. */
   error(error: unknown): void;
 }
@@ -127,9 +130,12 @@ export class StreamConsumer {
     const room = this.#room();
     if (room === 0 || !this.#reading) return;
     const claimed = await this.#queue.claimStale(this.#o.claimAfterMs, Math.min(room, BATCH));
-    if (!claimed.ok || !this.#reading) return;
+    if (!claimed.ok) return;
+    // Set aside by the claim itself (acknowledged already), whether or not reading goes on.
+    if (claimed.value.dead.length > 0) this.#count.dead(claimed.value.dead);
+    if (!this.#reading) return;
     // Its own entries come back only when touching them failed (Redis was away): it still holds them.
-    const theirs = claimed.value.filter((e) => !this.#tracker.has(e.id));
+    const theirs = claimed.value.entries.filter((e) => !this.#tracker.has(e.id));
     this.#count.claimed(theirs.length);
     this.#take(theirs);
   }

@@ -47,8 +47,10 @@ export function mountHealthRoutes(server: ServiceServer, instance: Offpath): voi
     path: '/readyz',
     access: 'public',
     handler: () => {
-      const { ready, reasons } = server.readiness.evaluate();
-      return jsonReply(ready ? 200 : 503, { ready, reasons });
+      const { ready, reasons, details } = server.readiness.evaluate();
+      // `details` only when a check gave one, so the usual body stays `{ready, reasons}`.
+      const extra = Object.keys(details).length > 0 ? { details } : {};
+      return jsonReply(ready ? 200 : 503, { ready, reasons, ...extra });
     },
   });
 }

@@ -9,6 +9,17 @@ export interface CheckResult {
   readonly ready: boolean;
   /** Why it is not ready (shown in `/readyz`). */
   readonly reason?: string;
+  /** A state worth knowing even while ready, such as a degraded mode (shown in `/readyz` under `details`). */
+  readonly detail?: string;
+}
+
+/** What {@link Readiness.evaluate} found. */
+export interface ReadinessReport {
+  readonly ready: boolean;
+  /** Why, per failing check. */
+  readonly reasons: Readonly<Record<string, string>>;
+  /** The details checks gave, ready or not. */
+  readonly details: Readonly<Record<string, string>>;
 }
 
 /** The checks of one service. */
@@ -22,16 +33,18 @@ export class Readiness {
   }
 
   /** Runs every check; a check that throws counts as not ready. */
-  evaluate(): { readonly ready: boolean; readonly reasons: Readonly<Record<string, string>> } {
+  evaluate(): ReadinessReport {
     const reasons: Record<string, string> = {};
+    const details: Record<string, string> = {};
     for (const [name, check] of this.#checks) {
       try {
         const result = check();
         if (!result.ready) reasons[name] = result.reason ?? 'not ready';
+        if (result.detail !== undefined) details[name] = result.detail;
       } catch (error) {
         reasons[name] = `check failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    return { ready: Object.keys(reasons).length === 0, reasons };
+    return { ready: Object.keys(reasons).length === 0, reasons, details };
   }
 }

@@ -76,6 +76,11 @@ const TABLE: readonly BrokenConfig[] = [
     says: 'destinations[0].minLevl: unknown setting (did you mean "minLevel"?)',
   },
   {
+    name: 'a shared relay queue without the Redis it needs',
+    file: json({ destinations: [discord], server: { queue: { type: 'redis' } } }),
+    says: "server.queue.type: 'redis' needs coordination.redis, the Redis the replicas share (add coordination",
+  },
+  {
     name: 'a YAML syntax error',
     file: { name: 'offpath.config.yaml', text: 'destinations:\n  - name: ops\n   type: discord\n' },
     says: 'syntax error',

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { OffpathConfig } from '../../src/config/config-schema.js';
+import type { OffpathConfig, ValidConfig } from '../../src/config/config-schema.js';
 import { loadConfigFile } from '../../src/config/load-config-file.js';
+import { validateConfig } from '../../src/config/validate-config.js';
+import { startRelay } from '../../src/relay/start-relay.js';
 import { eventually } from '../helpers/coordination.js';
 import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../helpers/redis.js';
 import { startTestRelay } from '../helpers/relay.js';
@@ -25,6 +27,8 @@ async function metric(url: string, name: string): Promise<number | undefined> {
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
+const message = (item: unknown): string => String((item as { message?: unknown }).message ?? '');
+
 const events = (n: number, tag: string) =>
   JSON.stringify(Array.from({ length: n }, (_, i) => ({ message: `${tag}-${i}` })));
 
@@ -43,6 +47,11 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(0);
     expect(await metric(relay.url, 'offpath_relay_queue_length')).toBe(0);
     expect(await metric(relay.url, 'offpath_relay_queue_state{state="shared"}')).toBe(1);
+    expect(await (await fetch(`${relay.url}/readyz`)).json()).toEqual({
+      ready: true,
+      reasons: {},
+      details: { 'relay-queue': `shared: on the Redis stream ${prefix}q:relay` },
+    });
     expect(new Set(collector.items().map((i) => (i as { message: string }).message)).size).toBe(50);
     // A clean stop with nothing pending leaves no consumer behind in the group.
     await relay.shutdown();
@@ -119,6 +128,51 @@ describe('relay queue on a Redis stream', () => {
     await eventually(async () => (await admin.xlen(`${prefix}q:relay`)) === 0, 5_000, 'an empty stream');
   });
 
+  it('sets aside an entry given out maxDeliveries times: on the dead stream, never delivered, counted', async () => {
+    const key = `${prefix}q:relay`;
+    // Two replicas took the entry and died on it, one after the other: its first read and one claim.
+    await admin.xgroup('CREATE', key, 'offpath', '0', 'MKSTREAM');
+    const id = String(await admin.xadd(key, '*', 'p', JSON.stringify({ message: 'poison' })));
+    await admin.xreadgroup('GROUP', 'offpath', 'crashed-1', 'COUNT', 1, 'STREAMS', key, '>');
+    await admin.xclaim(key, 'offpath', 'crashed-2', 0, id, 'IDLE', 60_000);
+    const [[, , , delivered]] = (await admin.xpending(key, 'offpath', '-', '+', 1)) as [
+      [string, string, number, number],
+    ];
+    expect(delivered).toBe(2);
+
+    const lines: string[] = [];
+    const { relay, collector, post } = await startTestRelay(shared(REDIS_URL, { maxDeliveries: 2 }), {
+      log: (l) => lines.push(l),
+    });
+    await eventually(async () => (await admin.xlen(`${key}:dead`)) === 1, 5_000, 'the dead-letter entry');
+    const [[, fields]] = (await admin.xrange(`${key}:dead`, '-', '+')) as [[string, string[]]];
+    expect(fields).toEqual([
+      'id',
+      id,
+      'deliveries',
+      '3',
+      'reason',
+      'redelivery_limit',
+      'p',
+      '{"message":"poison"}',
+    ]);
+    expect(await admin.xlen(key)).toBe(0);
+    expect(await metric(relay.url, 'offpath_relay_queue_dead_total')).toBe(1);
+    expect(await metric(relay.url, 'offpath_relay_queue_claimed_total')).toBe(0);
+    expect(lines.filter((l) => l.includes(`(${id}) given out 2 times without settling`))).toHaveLength(1);
+
+    // The replica goes on delivering; the entry set aside never reaches the destination.
+    expect((await post('/v1/events', events(3, 'after'))).status).toBe(202);
+    await eventually(() => collector.items().filter((i) => /^after-/.test(message(i))).length === 3, 5_000);
+    await eventually(
+      () => collector.items().some((i) => message(i).includes('were given out 2 times')),
+      5_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(collector.items().filter((i) => message(i) === 'poison')).toEqual([]);
+    expect(await metric(relay.url, 'offpath_relay_queue_dead_total')).toBe(1);
+  });
+
   it('answers 503 with Retry-After and accepts nothing once the stream holds maxLength entries', async () => {
     const lines: string[] = [];
     const { collector, post } = await startTestRelay(shared(REDIS_URL, { maxLength: 5 }), {
@@ -148,6 +202,13 @@ describe('relay queue on a Redis stream', () => {
     expect(await metric(relay.url, 'offpath_relay_queue_state{state="fallback"}')).toBe(1);
     // Unknown while Redis is away: the scrape does not wait for it.
     expect(await metric(relay.url, 'offpath_relay_queue_length')).toBeNaN();
+    // Still ready (it takes and delivers events locally), and /readyz says in which mode.
+    const ready = await fetch(`${relay.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      details: { 'relay-queue': expect.stringMatching(/^fallback: Redis unavailable; .*\(still ready\)$/) },
+    });
     const res = await post('/v1/events', events(10, 'local'));
     expect(res.status).toBe(202);
     expect(await metric(relay.url, 'offpath_relay_queue_local_total')).toBe(10);
@@ -187,9 +248,21 @@ describe('relay queue on a Redis stream', () => {
     expect(config.coordination?.redis?.url).toBe(REDIS_URL);
   });
 
-  it("refuses to start with server.queue.type 'redis' and no coordination.redis", async () => {
-    await expect(startTestRelay({ server: { queue: { type: 'redis' } } })).rejects.toThrow(
-      /needs coordination.redis/,
-    );
+  it("refuses server.queue.type 'redis' without coordination.redis at validation, as offpath check does", async () => {
+    const config = {
+      destinations: [{ name: 'c', type: 'console' }],
+      server: { port: 0, queue: { type: 'redis' } },
+    } as const;
+    const issue = {
+      path: 'server.queue.type',
+      message: "'redis' needs coordination.redis, the Redis the replicas share",
+      hint: "add coordination: { redis: { url: 'redis://…' } }, or use type 'local'",
+    };
+    expect(() => validateConfig(config)).toThrow(expect.objectContaining({ issues: [issue] }));
+    // A relay handed such a config unvalidated refuses it with the same issue, before opening anything.
+    await expect(startRelay({ config: config as unknown as ValidConfig })).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      issues: [issue],
+    });
   });
 });

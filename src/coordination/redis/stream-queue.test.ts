@@ -9,13 +9,17 @@ beforeEach(async () => {
   prefix = testPrefix(await requireRedis());
 });
 
-async function replica(consumer: string, options: { maxLength?: number; url?: string } = {}) {
+async function replica(
+  consumer: string,
+  options: { maxLength?: number; maxDeliveries?: number; url?: string } = {},
+) {
   const connection = await connectForTest(prefix, options.url);
   return {
     connection,
     queue: new StreamQueue(connection, {
       consumer,
       ...(options.maxLength ? { maxLength: options.maxLength } : {}),
+      ...(options.maxDeliveries ? { maxDeliveries: options.maxDeliveries } : {}),
     }),
   };
 }
@@ -46,9 +50,9 @@ describe('StreamQueue', () => {
     }
     expect(seen).toHaveLength(70);
     // Not idle long enough yet: nobody takes another consumer's entries early.
-    expect(value(await b.queue.claimStale(60_000))).toHaveLength(0);
+    expect(value(await b.queue.claimStale(60_000))).toEqual({ entries: [], dead: [] });
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const claimed = value(await b.queue.claimStale(100));
+    const claimed = value(await b.queue.claimStale(100)).entries;
     expect(claimed.map((e) => e.id)).toEqual(taken.map((e) => e.id));
     value(await b.queue.ack(claimed.map((e) => e.id)));
     seen.push(...claimed);
@@ -64,7 +68,7 @@ describe('StreamQueue', () => {
     const [slow, stuck] = value(await a.queue.read(2));
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(value(await a.queue.touch([slow!.id]))).toBe(1);
-    const claimed = value(await b.queue.claimStale(100));
+    const claimed = value(await b.queue.claimStale(100)).entries;
     expect(claimed.map((e) => e.payload)).toEqual([stuck!.payload]);
     // An acknowledged entry is gone: touching it changes nothing.
     value(await a.queue.ack([slow!.id]));
@@ -82,8 +86,57 @@ describe('StreamQueue', () => {
     value(await dead.queue.read(2));
     await new Promise((resolve) => setTimeout(resolve, 150));
     value(await live.queue.touch(held.map((e) => e.id)));
-    const claimed = value(await rescuer.queue.claimStale(100, 10));
+    const claimed = value(await rescuer.queue.claimStale(100, 10)).entries;
     expect(claimed.map((e) => e.payload)).toEqual(['lost-0', 'lost-1']);
+  });
+
+  it('sets an entry aside on the dead-letter stream once Redis gave it out maxDeliveries times', async () => {
+    const admin = await requireRedis();
+    // Three replicas in turn take the poison entry and die on it (never acknowledge): its first read,
+    // then two claims, are its three deliveries.
+    const [a, b, c, d] = await Promise.all(['a', 'b', 'c', 'd'].map((n) => replica(n, { maxDeliveries: 3 })));
+    value(await a!.queue.append(['poison', 'fine']));
+    const [poison, fine] = value(await a!.queue.read(2));
+    value(await a!.queue.ack([fine!.id]));
+    expect(value(await b!.queue.claimStale(0)).entries.map((e) => e.id)).toEqual([poison!.id]);
+    expect(value(await c!.queue.claimStale(0)).entries.map((e) => e.id)).toEqual([poison!.id]);
+    const [[, , , delivered]] = (await admin.xpending(a!.queue.key, 'offpath', '-', '+', 10)) as [
+      [string, string, number, number],
+    ];
+    expect(delivered).toBe(3);
+    // The fourth would exceed the limit: nobody gets it, it moves to the dead-letter stream.
+    expect(value(await d!.queue.claimStale(0))).toEqual({ entries: [], dead: [poison!.id] });
+    expect(value(await d!.queue.depth())).toEqual({ length: 0, pending: 0 });
+    const dead = await admin.xrange(a!.queue.deadKey, '-', '+');
+    expect(dead).toHaveLength(1);
+    expect(dead[0]![1]).toEqual([
+      'id',
+      poison!.id,
+      'deliveries',
+      '4',
+      'reason',
+      'redelivery_limit',
+      'p',
+      'poison',
+    ]);
+    // Gone for good: no later claim or read brings it back.
+    expect(value(await a!.queue.claimStale(0))).toEqual({ entries: [], dead: [] });
+    expect(value(await a!.queue.read(10))).toEqual([]);
+  });
+
+  it('counts only claims toward maxDeliveries: touching held entries does not', async () => {
+    const admin = await requireRedis();
+    const a = await replica('a', { maxDeliveries: 2 });
+    const b = await replica('b', { maxDeliveries: 2 });
+    value(await a.queue.append(['slow']));
+    const [slow] = value(await a.queue.read(1));
+    for (let i = 0; i < 5; i++) expect(value(await a.queue.touch([slow!.id]))).toBe(1);
+    const [[, , , delivered]] = (await admin.xpending(a.queue.key, 'offpath', '-', '+', 10)) as [
+      [string, string, number, number],
+    ];
+    expect(delivered).toBe(1);
+    // Its second delivery is still within the limit.
+    expect(value(await b.queue.claimStale(0)).entries.map((e) => e.payload)).toEqual(['slow']);
   });
 
   it('retires a consumer from the group only when it holds nothing', async () => {

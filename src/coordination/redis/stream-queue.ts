@@ -3,7 +3,9 @@
  * (`XADD`), each replica reads new entries as a named consumer (`XREADGROUP … >`), acknowledges and
  * deletes what it delivered (`XACK` + `XDEL`, so the stream holds only unfinished work), and claims
  * the entries a crashed replica left pending (`XAUTOCLAIM` after `minIdleMs`). Delivery is at least
- * once: an entry is removed only after its consumer acknowledged it.
+ * once: an entry is removed only after its consumer acknowledged it. An entry claimed again and again
+ * (its delivery crashes or stalls every replica that takes it) is set aside once Redis has given it
+ * out `maxDeliveries` times: moved to the dead-letter stream `<key>:dead`, never given out again.
  * @module
  */
 import type { RedisConnection, RunResult } from './connection.js';
@@ -21,6 +23,32 @@ for i = 2, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i
 return ids
 `);
 
+/**
+ * One `XAUTOCLAIM` step that sets poison entries aside in the same round trip: each claimed entry's
+ * delivery count (kept by Redis per pending entry, raised by every claim) is read from `XPENDING`;
+ * beyond the limit the entry is copied to the dead-letter stream (bounded, approximately), then
+ * acknowledged and deleted. Answers the next cursor, the entries to deliver and the ids set aside.
+ */
+const CLAIM = new RedisScript(`
+local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local limit = tonumber(ARGV[6])
+local live, dead = {}, {}
+for _, entry in ipairs(claimed[2]) do
+  local id, fields = entry[1], entry[2]
+  local pending = fields and redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)[1]
+  if pending and pending[4] > limit then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*',
+      'id', id, 'deliveries', pending[4], 'reason', 'redelivery_limit', unpack(fields))
+    redis.call('XACK', KEYS[1], ARGV[1], id)
+    redis.call('XDEL', KEYS[1], id)
+    dead[#dead + 1] = id
+  else
+    live[#live + 1] = entry
+  end
+end
+return {claimed[1], live, dead}
+`);
+
 /** Options of {@link StreamQueue}. */
 export interface StreamQueueOptions {
   /** The stream's name under the connection's prefix. @default 'relay' */
@@ -29,8 +57,10 @@ export interface StreamQueueOptions {
   readonly group?: string;
   /** This replica's consumer name; unique per process. */
   readonly consumer: string;
-  /** Most entries the stream may hold; {@link append} refuses beyond it. @default 100_000 */
+  /** Most entries the stream may hold; {@link append} refuses beyond it (the dead-letter stream keeps about as many). @default 100_000 */
   readonly maxLength?: number;
+  /** Times Redis gives an entry out (first read and claims) before a claim sets it aside instead. @default 5 */
+  readonly maxDeliveries?: number;
 }
 
 /** One queued entry. */
@@ -43,6 +73,14 @@ export interface StreamEntry {
 
 /** What {@link StreamQueue.append} answered: the ids, or `full` when the stream is at `maxLength`. */
 export type AppendOutcome = { readonly ids: readonly string[] } | { readonly full: true };
+
+/** What {@link StreamQueue.claimStale} answered. */
+export interface ClaimOutcome {
+  /** Entries now this consumer's to deliver. */
+  readonly entries: StreamEntry[];
+  /** Ids of entries given out more than `maxDeliveries` times: moved to the dead-letter stream. */
+  readonly dead: string[];
+}
 
 type RawEntries = Array<[id: string, fields: string[] | null]>;
 
@@ -64,6 +102,7 @@ export class StreamQueue {
   readonly #group: string;
   readonly #consumer: string;
   readonly #maxLength: number;
+  readonly #maxDeliveries: number;
   #groupReady = false;
 
   constructor(connection: RedisConnection, options: StreamQueueOptions) {
@@ -72,11 +111,17 @@ export class StreamQueue {
     this.#group = options.group ?? 'offpath';
     this.#consumer = options.consumer;
     this.#maxLength = options.maxLength ?? 100_000;
+    this.#maxDeliveries = options.maxDeliveries ?? 5;
   }
 
   /** The stream's Redis key. */
   get key(): string {
     return this.#key;
+  }
+
+  /** The dead-letter stream's key: entries set aside, with their `id`, `deliveries`, `reason` and payload `p`. */
+  get deadKey(): string {
+    return `${this.#key}:dead`;
   }
 
   /** Appends payloads in one round trip, in order; refuses them all when the stream would pass `maxLength`. */
@@ -107,22 +152,28 @@ export class StreamQueue {
    * Up to `count` entries pending for more than `minIdleMs` under any consumer (one that crashed),
    * moved to this one. The pending list is scanned from its start, in a few steps when live
    * consumers' entries come first (each `XAUTOCLAIM` looks at no more than ten times `count`).
+   * Entries this claim would give out more than `maxDeliveries` times are set aside (`dead`).
    */
-  async claimStale(minIdleMs: number, count = 100): Promise<RunResult<StreamEntry[]>> {
+  async claimStale(minIdleMs: number, count = 100): Promise<RunResult<ClaimOutcome>> {
     return this.#withGroup(async (c) => {
-      const out: StreamEntry[] = [];
+      const out: ClaimOutcome = { entries: [], dead: [] };
       let cursor = '0-0';
-      for (let step = 0; step < MAX_CLAIM_STEPS && out.length < count; step++) {
-        const [next, raw] = (await c.xautoclaim(
-          this.#key,
-          this.#group,
-          this.#consumer,
-          minIdleMs,
-          cursor,
-          'COUNT',
-          count - out.length,
-        )) as [string, RawEntries, string[]?];
-        out.push(...entries(raw));
+      for (let step = 0; step < MAX_CLAIM_STEPS && out.entries.length < count; step++) {
+        const [next, raw, dead] = (await CLAIM.run(
+          c,
+          [this.#key, this.deadKey],
+          [
+            this.#group,
+            this.#consumer,
+            minIdleMs,
+            cursor,
+            count - out.entries.length,
+            this.#maxDeliveries,
+            this.#maxLength,
+          ],
+        )) as [string, RawEntries, string[]];
+        out.entries.push(...entries(raw));
+        out.dead.push(...dead);
         cursor = next;
         if (cursor === '0-0') break;
       }
