@@ -4,9 +4,10 @@
  * is the sum of the repeats all four merged.
  *
  * A lane's admission is synchronous and a claim takes a round trip, so the first occurrence of a
- * fingerprint is held (merged) while its claim is out; claims made in the same turn leave together.
- * The owner then hands the held record to the lane as the first message; a member counts it as a
- * repeat. When the window ends a member adds its repeats to the owner's window (and they are counted
+ * fingerprint is held while its claim is out (the lane owes it, unsettled, like a queued record: a
+ * crash during the round trip must not lose it); claims made in the same turn leave together. The
+ * owner then hands the held record to the lane as the first message; a member counts it as a repeat
+ * and tells the lane it was merged. When the window ends a member adds its repeats to the owner's window (and they are counted
  * in that digest, so this process settles them as digested), and the owner, a moment later, closes
  * the window and hands over one digest: shown with the group's total, weighing its own repeats only.
  * A member that finds the window already closed (late, or Redis away) hands over its own digest.
@@ -34,6 +35,8 @@ export interface SharedCooldownSettings {
 export interface SharedNoiseHooks {
   /** Records for the lane's queue now: a held first occurrence, or a digest. */
   handOver(records: readonly EventRecord[]): void;
+  /** Held first occurrences that turned out repeats (another process owns the window): now merged. */
+  repeated(records: readonly EventRecord[]): void;
   /** `count` events this process merged were counted in a digest another process sends. */
   countedElsewhere(count: number): void;
   /** Ids for digest records. */
@@ -70,8 +73,6 @@ export class SharedNoiseControl {
   readonly #storm: StormGate | undefined;
   readonly #windows = new Map<string, Window>();
   #claims: Window[] = [];
-  /** First occurrences held while their claims are out. */
-  #holding = 0;
 
   constructor(
     settings: SharedCooldownSettings,
@@ -87,8 +88,8 @@ export class SharedNoiseControl {
     this.#storm = storm;
   }
 
-  /** True when `record` goes out now; false when it is merged (or held while its claim is out). */
-  admit(record: EventRecord, backlogMs: number): boolean {
+  /** True when `record` goes out now; false when it is merged; `'held'` while its claim is out. */
+  admit(record: EventRecord, backlogMs: number): boolean | 'held' {
     const bypass =
       this.#s.bypassLevel !== undefined && levelRank(record.level) >= levelRank(this.#s.bypassLevel);
     if (bypass) return true;
@@ -113,14 +114,8 @@ export class SharedNoiseControl {
     };
     this.#windows.set(fingerprint, window);
     this.#claims.push(window);
-    this.#holding++;
     if (this.#claims.length === 1) queueMicrotask(() => void this.#claim());
-    return false;
-  }
-
-  /** First occurrences held while their claims are out (the lane's flush waits for them). */
-  get holding(): number {
-    return this.#holding;
+    return 'held';
   }
 
   /** Closes every window now (shutdown, destination gone): each hands over what it holds, locally. */
@@ -137,7 +132,6 @@ export class SharedNoiseControl {
     }
     this.#windows.clear();
     this.#claims = [];
-    this.#holding = 0;
     if (out.length > 0) this.#hooks.handOver(out);
   }
 
@@ -158,6 +152,7 @@ export class SharedNoiseControl {
       answers = batch.map(() => ({ owner: true, until: now + this.#s.cooldownMs }));
     }
     const firsts: EventRecord[] = [];
+    const repeats: EventRecord[] = [];
     batch.forEach((w, i) => {
       // A window flushed while its claim was out has already handed its record over.
       if (this.#windows.get(w.fingerprint) !== w || !w.first) return;
@@ -172,10 +167,11 @@ export class SharedNoiseControl {
       } else {
         w.role = 'member';
         this.#count(w, first);
+        repeats.push(first);
         this.#arm(w, answer.until);
       }
     });
-    this.#holding = Math.max(0, this.#holding - batch.length);
+    if (repeats.length > 0) this.#hooks.repeated(repeats);
     // Handed over even when empty: the lane learns that its held records are settled (a flush waits).
     this.#hooks.handOver(firsts);
   }

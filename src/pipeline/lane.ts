@@ -289,11 +289,11 @@ export class Lane {
   }
 
   /**
-   * Nothing to wait for: nothing in memory nor held for a decision, or the lane no longer sends.
-   * Merged events wait for their window.
+   * Nothing to wait for: nothing in memory (which counts records held for a decision), or the lane no
+   * longer sends. Merged events wait for their window.
    */
   #idle(): boolean {
-    return (this.ledger.inMemory === 0 && this.#in.holding === 0) || this.#state !== 'active';
+    return this.ledger.inMemory === 0 || this.#state !== 'active';
   }
 
   #checkIdle(): void {
