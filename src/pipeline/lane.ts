@@ -138,8 +138,10 @@ export class Lane {
    */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
-    this.#in.flushNoise();
     this.#state = 'closed';
+    // Closed first: what the noise control hands over now (digests, records held for a claim) goes
+    // to its shutdown outcome at once rather than into a send that the abort below cuts off.
+    this.#in.flushNoise();
     this.#wake.clear();
     this.#batchTimer.clear();
     this.#out.abort();
