@@ -7,9 +7,10 @@
  * fingerprint is held while its claim is out (the lane owes it, unsettled, like a queued record: a
  * crash during the round trip must not lose it); claims made in the same turn leave together. The
  * owner then hands the held record to the lane as the first message; a member counts it as a repeat
- * and tells the lane it was merged. When the window ends a member adds its repeats to the owner's window (and they are counted
- * in that digest, so this process settles them as digested), and the owner, a moment later, closes
- * the window and hands over one digest: shown with the group's total, weighing its own repeats only.
+ * and tells the lane it is merged now. When the window ends a member adds its repeats to the owner's
+ * window (and they are counted in that digest, so this process settles them as digested), and the
+ * owner, a moment later, closes the window and hands over one digest: shown with the group's total,
+ * weighing its own repeats only.
  * A member that finds the window already closed (late, or Redis away) hands over its own digest.
  * Storm mode stays per process (it is about this lane's backlog) and runs first, as in `NoiseControl`.
  * @module
@@ -172,7 +173,7 @@ export class SharedNoiseControl {
       }
     });
     if (repeats.length > 0) this.#hooks.repeated(repeats);
-    // Handed over even when empty: the lane learns that its held records are settled (a flush waits).
+    // Handed over even when empty: the lane pumps, and a flush waiting for held records is released.
     this.#hooks.handOver(firsts);
   }
 
