@@ -34,18 +34,23 @@ function record(clock: ManualClock, title: string, level: EventRecord['level'] =
   };
 }
 
-/** One process's lane as the control sees it: what it was handed, and what was counted elsewhere. */
+/**
+ * One process's lane as the control sees it: what it was handed, the held records it was told are
+ * repeats, and what was counted elsewhere.
+ */
 function lane(store: SharedNoise, clock: ManualClock) {
   const handed: EventRecord[] = [];
+  const repeated: EventRecord[] = [];
   const counted = { elsewhere: 0 };
   const control = new SharedNoiseControl(settings, store, clock, {
     handOver: (records) => handed.push(...records),
+    repeated: (records) => repeated.push(...records),
     countedElsewhere: (n) => {
       counted.elsewhere += n;
     },
     nextId: () => ++ids,
   });
-  return { control, handed, counted };
+  return { control, handed, repeated, counted };
 }
 
 async function redisStore(owner: string): Promise<SharedNoise> {
@@ -59,14 +64,19 @@ describe('SharedNoiseControl', () => {
     const lanes = await Promise.all([0, 1, 2, 3].map(async (i) => lane(await redisStore(`p${i}`), clock)));
     // Each process sees the error 25 times within the cooldown.
     for (let n = 0; n < 25; n++) {
+      // The first occurrence is held while its claim is out; the repeats are merged.
       for (const l of lanes)
-        expect(l.control.admit(record(clock, 'payment failed for order 42'), 0)).toBe(false);
+        expect(l.control.admit(record(clock, 'payment failed for order 42'), 0)).toBe(
+          n === 0 ? 'held' : false,
+        );
       if (n === 0) await eventually(() => lanes.some((l) => l.handed.length > 0));
       clock.advance(100);
     }
     const firsts = lanes.flatMap((l) => l.handed);
     expect(firsts).toHaveLength(1);
     expect(firsts[0]!.digest).toBeUndefined();
+    // Each other process was told its held first occurrence is a repeat, merged into the window.
+    expect(lanes.map((l) => l.handed.length + l.repeated.length)).toEqual([1, 1, 1, 1]);
 
     clock.advance(10_000);
     const owner = lanes.find((l) => l.handed.length === 1)!;
@@ -88,8 +98,8 @@ describe('SharedNoiseControl', () => {
     const clock = new ManualClock();
     const l = lane(new LocalNoise(), clock);
     expect(l.control.admit(record(clock, 'disk full', 'critical'), 0)).toBe(true);
-    expect(l.control.admit(record(clock, 'a failed'), 0)).toBe(false);
-    expect(l.control.admit(record(clock, 'b failed'), 0)).toBe(false);
+    expect(l.control.admit(record(clock, 'a failed'), 0)).toBe('held');
+    expect(l.control.admit(record(clock, 'b failed'), 0)).toBe('held');
     await eventually(() => l.handed.length === 2);
     expect(l.handed.map((r) => r.title)).toEqual(['a failed', 'b failed']);
   });

@@ -4,11 +4,13 @@
  * is the sum of the repeats all four merged.
  *
  * A lane's admission is synchronous and a claim takes a round trip, so the first occurrence of a
- * fingerprint is held (merged) while its claim is out; claims made in the same turn leave together.
- * The owner then hands the held record to the lane as the first message; a member counts it as a
- * repeat. When the window ends a member adds its repeats to the owner's window (and they are counted
- * in that digest, so this process settles them as digested), and the owner, a moment later, closes
- * the window and hands over one digest: shown with the group's total, weighing its own repeats only.
+ * fingerprint is held while its claim is out (the lane owes it, unsettled, like a queued record: a
+ * crash during the round trip must not lose it); claims made in the same turn leave together. The
+ * owner then hands the held record to the lane as the first message; a member counts it as a repeat
+ * and tells the lane it is merged now. When the window ends a member adds its repeats to the owner's
+ * window (and they are counted in that digest, so this process settles them as digested), and the
+ * owner, a moment later, closes the window and hands over one digest: shown with the group's total,
+ * weighing its own repeats only.
  * A member that finds the window already closed (late, or Redis away) hands over its own digest.
  * Storm mode stays per process (it is about this lane's backlog) and runs first, as in `NoiseControl`.
  * @module
@@ -35,6 +37,8 @@ export interface SharedCooldownSettings {
 export interface SharedNoiseHooks {
   /** Records for the lane's queue now: a held first occurrence, or a digest. */
   handOver(records: readonly EventRecord[]): void;
+  /** Held first occurrences that turned out repeats (another process owns the window): now merged. */
+  repeated(records: readonly EventRecord[]): void;
   /** `count` events this process merged were counted in a digest another process sends. */
   countedElsewhere(count: number): void;
   /** Ids for digest records. */
@@ -71,8 +75,6 @@ export class SharedNoiseControl {
   readonly #storm: StormGate | undefined;
   readonly #windows = new Map<string, Window>();
   #claims: Window[] = [];
-  /** First occurrences held while their claims are out. */
-  #holding = 0;
 
   constructor(
     settings: SharedCooldownSettings,
@@ -88,8 +90,8 @@ export class SharedNoiseControl {
     this.#storm = storm;
   }
 
-  /** True when `record` goes out now; false when it is merged (or held while its claim is out). */
-  admit(record: EventRecord, backlogMs: number): boolean {
+  /** True when `record` goes out now; false when it is merged; `'held'` while its claim is out. */
+  admit(record: EventRecord, backlogMs: number): boolean | 'held' {
     const bypass =
       this.#s.bypassLevel !== undefined && levelRank(record.level) >= levelRank(this.#s.bypassLevel);
     if (bypass) return true;
@@ -114,14 +116,8 @@ export class SharedNoiseControl {
     };
     this.#windows.set(fingerprint, window);
     this.#claims.push(window);
-    this.#holding++;
     if (this.#claims.length === 1) queueMicrotask(() => void this.#claim());
-    return false;
-  }
-
-  /** First occurrences held while their claims are out (the lane's flush waits for them). */
-  get holding(): number {
-    return this.#holding;
+    return 'held';
   }
 
   /** Closes every window now (shutdown, destination gone): each hands over what it holds, locally. */
@@ -138,7 +134,6 @@ export class SharedNoiseControl {
     }
     this.#windows.clear();
     this.#claims = [];
-    this.#holding = 0;
     if (out.length > 0) this.#hooks.handOver(out);
   }
 
@@ -159,6 +154,7 @@ export class SharedNoiseControl {
       answers = batch.map(() => ({ owner: true, until: now + this.#s.cooldownMs }));
     }
     const firsts: EventRecord[] = [];
+    const repeats: EventRecord[] = [];
     batch.forEach((w, i) => {
       // A window flushed while its claim was out has already handed its record over.
       if (this.#windows.get(w.fingerprint) !== w || !w.first) return;
@@ -173,11 +169,12 @@ export class SharedNoiseControl {
       } else {
         w.role = 'member';
         this.#count(w, first);
+        repeats.push(first);
         this.#arm(w, answer.until);
       }
     });
-    this.#holding = Math.max(0, this.#holding - batch.length);
-    // Handed over even when empty: the lane learns that its held records are settled (a flush waits).
+    if (repeats.length > 0) this.#hooks.repeated(repeats);
+    // Handed over even when empty: the lane pumps, and a flush waiting for held records is released.
     this.#hooks.handOver(firsts);
   }
 

@@ -2,13 +2,14 @@ import { Registry } from 'prom-client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { onCleanup, track } from '../../test/helpers/cleanups.js';
 import { eventually } from '../../test/helpers/coordination.js';
-import { REDIS_URL, requireRedis, testPrefix } from '../../test/helpers/redis.js';
+import { REDIS_URL, RedisProxy, requireRedis, testPrefix } from '../../test/helpers/redis.js';
 import type { OffpathConfig } from '../config/config-schema.js';
 import { registerInstanceMetrics } from '../server/instance-metrics.js';
 import { memorySink } from '../sinks/memory-sink.js';
 import { startDiscordEmulator } from '../testing/index.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { createOffpath, type Offpath } from './create-offpath.js';
+import type { DeliveryTap } from './delivery-tap.js';
 
 let prefix: string;
 
@@ -108,6 +109,44 @@ describe('an instance with a coordination section', () => {
     expect(result.complete).toBe(true);
     expect(offpath.stats().destinations['ops']).toMatchObject({ accepted: 3, delivered: 3, pending: 0 });
     expect(discord.messages()).toHaveLength(1);
+  });
+
+  it('does not settle a followed first occurrence while Redis is slow to answer its claim', async () => {
+    const proxy = await RedisProxy.start();
+    const sink = memorySink();
+    const heard: string[] = [];
+    const followed = new Set<unknown>();
+    const tap: DeliveryTap = {
+      follows: (event) => followed.has(event),
+      settled: () => heard.push('settled'),
+      released: () => heard.push('released'),
+    };
+    const offpath = createOffpath(
+      {
+        destinations: [
+          { name: 'ops', type: 'custom', sink, batch: { maxDelayMs: 1 }, noise: { cooldownMs: 60_000 } },
+        ],
+        coordination: { redis: { url: proxy.url, keyPrefix: prefix, commandTimeoutMs: 5_000 } },
+      },
+      { tap },
+    );
+    onCleanup(() => offpath.close({ timeoutMs: 1_000 }));
+    await eventually(() => offpath.health().coordination?.state === 'shared', 5_000);
+    proxy.stall();
+    const event = { level: 'error' as const, title: 'payment failed', fingerprint: 'held-claim' };
+    followed.add(event);
+    offpath.emit(event);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The claim is out: the event is owed, not acknowledged (a crash now must leave it in the stream).
+    expect(heard).toEqual([]);
+    expect(offpath.stats().destinations['ops']).toMatchObject({ accepted: 1, pending: 1 });
+    // Redis answers again (the stalled claim fails over to the local store): it is sent, then settled once.
+    proxy.restore();
+    await eventually(() => heard.length > 0, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual(['settled']);
+    expect(sink.records.map((r) => r.title)).toEqual(['payment failed']);
+    expect(offpath.stats().destinations['ops']).toMatchObject({ accepted: 1, delivered: 1, pending: 0 });
   });
 
   it('refuses a reload that changes the coordination section (a restart applies it)', () => {

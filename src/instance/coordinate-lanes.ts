@@ -128,7 +128,7 @@ function sharedNoise(
   clock: Clock,
   report: (error: unknown) => void,
 ): NoiseFactory {
-  return (handOver, nextId, countedElsewhere) => {
+  return (handOver, nextId, countedElsewhere, repeated) => {
     const storm = settings.storm
       ? new NoiseControl({ ...settings, cooldownMs: 0, bypassLevel: undefined }, clock, handOver, nextId)
       : undefined;
@@ -136,7 +136,7 @@ function sharedNoise(
       settings,
       shared.noise,
       clock,
-      { handOver, countedElsewhere, nextId, report },
+      { handOver, repeated, countedElsewhere, nextId, report },
       storm,
     );
   };

@@ -34,6 +34,8 @@ export class Admission {
   readonly #ledger: DeliveryLedger;
   readonly #host: AdmissionHost;
   readonly #noise: LaneNoise | undefined;
+  /** The bytes of each record the noise control holds (`held`): they leave that stage with them. */
+  readonly #held = new Map<EventRecord, number>();
 
   constructor(settings: LaneSettings, context: LaneContext, ledger: DeliveryLedger, host: AdmissionHost) {
     this.#s = settings;
@@ -41,9 +43,10 @@ export class Admission {
     this.#ledger = ledger;
     this.#host = host;
     this.#noise = settings.noise?.(
-      (digests) => this.#digests(digests),
+      (records) => this.#handedOver(records),
       context.nextId,
       (count) => ledger.digestedElsewhere(count),
+      (records) => this.#repeated(records),
     );
   }
 
@@ -89,11 +92,6 @@ export class Admission {
     this.#noise?.flush();
   }
 
-  /** Records the noise control holds while a decision about them is out (shared noise). */
-  get holding(): number {
-    return this.#noise?.holding ?? 0;
-  }
-
   /** True while the circuit is open and the destination hands what it gets to its fallback. */
   handsOff(): boolean {
     return this.#s.handOffWhenOpen === true && this.#s.breaker.state === 'open';
@@ -112,11 +110,12 @@ export class Admission {
 
   #admit(entry: QueueEntry, parcel: Parcel, from: From): void {
     if (this.#settled(parcel, from)) return;
-    if (this.#noise && !this.#noise.admit(entry.record, this.#backlogMs())) {
-      this.#ledger.move(parcel, from, 'merged');
-      return;
-    }
-    if (this.#hold(entry, parcel, from)) this.#host.pump();
+    const verdict = this.#noise ? this.#noise.admit(entry.record, this.#backlogMs()) : true;
+    if (verdict === 'held') {
+      this.#held.set(entry.record, entry.bytes);
+      this.#ledger.move(parcel, from, 'held');
+    } else if (!verdict) this.#ledger.move(parcel, from, 'merged');
+    else if (this.#hold(entry, parcel, from)) this.#host.pump();
   }
 
   /** A disabled or closed lane takes nothing in: the record reaches its outcome at once. */
@@ -130,7 +129,9 @@ export class Admission {
   /** Queues an entry without pumping; false when it did not fit (then it was settled). */
   #hold(entry: QueueEntry, parcel: Parcel, from: From): boolean {
     const bounds = { maxItems: this.#s.maxQueueItems, maxBytes: this.#s.maxQueueBytes };
-    const room = makeRoom(this.queue, this.#ledger.bytes, bounds, entry, this.#s.overflow);
+    // A held record's bytes are in the lane's count already: queuing it adds nothing to them.
+    const heldBytes = this.#ledger.bytes - (from === 'held' ? entry.bytes : 0);
+    const room = makeRoom(this.queue, heldBytes, bounds, entry, this.#s.overflow);
     this.#ledger.drop(toParcel(room.victims), 'queued', 'queue_full');
     if (room.admit) {
       this.queue.push(entry);
@@ -142,15 +143,30 @@ export class Admission {
   }
 
   /**
-   * Digests that closed together are all queued before the lane pumps, so they share messages. The
+   * Records to send from the noise control: digests (of merged events) and held records that go out.
+   * Records handed over together are all queued before the lane pumps, so they share messages. The
    * lane pumps even when none was queued: records it held for a decision may be settled now.
    */
-  #digests(digests: readonly EventRecord[]): void {
-    for (const record of digests) {
-      const parcel = parcelOf([record], [DIGEST_BYTES]);
-      if (!this.#settled(parcel, 'merged')) this.#hold({ record, bytes: DIGEST_BYTES }, parcel, 'merged');
+  #handedOver(records: readonly EventRecord[]): void {
+    for (const record of records) {
+      const held = this.#held.get(record);
+      if (held !== undefined) this.#held.delete(record);
+      const from = held === undefined ? 'merged' : 'held';
+      const bytes = held ?? DIGEST_BYTES;
+      const parcel = parcelOf([record], [bytes]);
+      if (!this.#settled(parcel, from)) this.#hold({ record, bytes }, parcel, from);
     }
     this.#host.pump();
+  }
+
+  /** Held records that turned out repeats: merged into a digest to come (which settles them). */
+  #repeated(records: readonly EventRecord[]): void {
+    for (const record of records) {
+      const bytes = this.#held.get(record);
+      if (bytes === undefined) continue;
+      this.#held.delete(record);
+      this.#ledger.move(parcelOf([record], [bytes]), 'held', 'merged');
+    }
   }
 
   /** How long the backlog takes to drain at the allowed rate (0 without limits). */

@@ -68,6 +68,28 @@ describe('DeliveryLedger', () => {
     expect(ledger.snapshot()).toMatchObject({ accepted: 3, delivered: 0, digested: 3, pending: 0 });
   });
 
+  it('keeps a held record pending, in memory and journaled, and settles it only when it is merged or delivered', () => {
+    const journaled: number[] = [];
+    const { ledger, calls } = setup({ durable: true, journal: (_d, r) => journaled.push(r.id) });
+    const sent = parcelOf([record()], [100]);
+    const repeat = parcelOf([record()], [40]);
+    ledger.move(sent, 'arrival', 'held');
+    ledger.move(repeat, 'arrival', 'held');
+    expect(ledger.snapshot()).toMatchObject({ accepted: 2, pending: 2 });
+    expect([ledger.weightIn('held'), ledger.bytes, ledger.inMemory]).toEqual([2, 140, 2]);
+    expect(journaled).toEqual([sent.records[0]!.id, repeat.records[0]!.id]);
+    expect(calls).toEqual([]);
+    // The claims' answers: one goes out (journaled already), the other was a repeat.
+    ledger.move(sent, 'held', 'queued');
+    ledger.move(repeat, 'held', 'merged');
+    expect(journaled).toHaveLength(2);
+    expect(calls).toEqual(['settle 1']);
+    expect([ledger.weightIn('held'), ledger.bytes, ledger.inMemory]).toEqual([0, 100, 1]);
+    ledger.deliver(sent, 'queued', 1);
+    expect(calls).toEqual(['settle 1', 'settle 1']);
+    expect(reconciles(ledger.snapshot())).toBe(true);
+  });
+
   it('spills to the spool only when it takes them, and the spilled stage holds no memory', () => {
     let accept = false;
     const { ledger } = setup({ spill: () => accept });

@@ -3,7 +3,9 @@
  * through it, between the states it can wait in and into exactly one outcome:
  *
  * ```
- *  arrival ─┬─▶ merged (in a digest window) ─▶ queued (as part of the digest)
+ *  arrival ─┬─▶ held (a shared cooldown claim is out) ─┬─▶ queued (first occurrence)
+ *           │                                          └─▶ merged (a repeat)
+ *           ├─▶ merged (in a digest window) ─▶ queued (as part of the digest)
  *           │     └──▶ digested (counted in another process's digest: shared noise)
  *           ├─▶ queued ─▶ batched ─▶ inFlight ─┬─▶ delivered / digested
  *           │     ▲          ▲        │        ├─▶ dropped (reason)
@@ -12,7 +14,9 @@
  * ```
  *
  * It alone changes counts and bytes, publishes the per-record events, settles the spool and hands
- * dead letters on to the fallback. `pending` is the sum of the state gauges, so
+ * dead letters on to the fallback. A `held` delivery is not settled: until the claim's answer says
+ * whether it is sent or merged, it is owed like a queued one (journaled in durable mode, spooled or
+ * dropped as `shutdown` at close), so a crash during the round trip loses no acknowledged event. `pending` is the sum of the state gauges, so
  * `accepted = delivered + digested + dropped + deadLettered + pending` holds by construction; what a
  * test can still catch is a gauge that disagrees with the structure it describes.
  * @module
@@ -24,8 +28,11 @@ import { type DeadLetterReason, type DropReason, type LedgerSnapshot, Tally } fr
 import { type Parcel, weightOf } from './parcel.js';
 import type { SpillReason, SpoolLoss, SpoolPort } from './spool-port.js';
 
-/** Where a pending delivery waits. `merged` and `spilled` hold no memory. */
-export type Stage = 'merged' | 'queued' | 'batched' | 'inFlight' | 'waiting' | 'spilled';
+/**
+ * Where a pending delivery waits. `merged` and `spilled` hold no memory; `held` is a record the noise
+ * control keeps while a decision about it is out (a shared cooldown claim).
+ */
+export type Stage = 'held' | 'merged' | 'queued' | 'batched' | 'inFlight' | 'waiting' | 'spilled';
 
 /** A stage, or `arrival` for a delivery accepted by this very call. */
 export type From = Stage | 'arrival';
@@ -40,7 +47,7 @@ export interface LedgerContext {
   readonly delivered?: ((records: number) => void) | undefined;
 }
 
-const STAGES: readonly Stage[] = ['merged', 'queued', 'batched', 'inFlight', 'waiting', 'spilled'];
+const STAGES: readonly Stage[] = ['held', 'merged', 'queued', 'batched', 'inFlight', 'waiting', 'spilled'];
 
 export class DeliveryLedger {
   readonly #destination: string;
@@ -61,7 +68,7 @@ export class DeliveryLedger {
     return sum;
   }
 
-  /** Deliveries held in memory, waiting to be sent or being sent (not merged, not spilled). */
+  /** Deliveries held in memory, held for a decision, waiting to be sent or being sent (not merged, not spilled). */
   get inMemory(): number {
     return this.pending - this.#weight.merged - this.#weight.spilled;
   }
@@ -87,12 +94,16 @@ export class DeliveryLedger {
     return this.#tally.snapshot(this.pending, this.#weight.spilled);
   }
 
-  /** Moves a parcel between stages (from `arrival`: accepts it). Entering `queued` journals it. */
+  /**
+   * Moves a parcel between stages (from `arrival`: accepts it). Entering `held` or `queued` journals
+   * it (once: a held parcel is journaled already when it is queued).
+   */
   move(parcel: Parcel, from: From, to: Stage): void {
     this.#leave(parcel, from);
     this.#weight[to] += parcel.weight;
     if (holdsMemory(to)) this.#bytes[to] += parcel.bytes;
-    if (to === 'queued') this.#queued(parcel);
+    if ((to === 'held' || to === 'queued') && from !== 'held') this.#journal(parcel);
+    if (to === 'queued') this.#enqueued(parcel);
     // A merged event is acknowledged now: the digest that will carry its count is a record of its own.
     if (to === 'merged') this.#c.spool?.settle(this.#destination, parcel.records);
   }
@@ -190,9 +201,13 @@ export class DeliveryLedger {
     if (holdsMemory(from)) this.#bytes[from] -= parcel.bytes;
   }
 
-  #queued(parcel: Parcel): void {
-    const { spool, events } = this.#c;
+  #journal(parcel: Parcel): void {
+    const { spool } = this.#c;
     if (spool?.durable) for (const r of parcel.records) spool.journal(this.#destination, r);
+  }
+
+  #enqueued(parcel: Parcel): void {
+    const { events } = this.#c;
     if (!events.hasListeners('enqueued')) return;
     for (const r of parcel.records) {
       events.emit('enqueued', { destination: this.#destination, id: r.id, level: r.level });
@@ -205,7 +220,7 @@ function holdsMemory(stage: Stage): boolean {
 }
 
 function gauges(): Record<Stage, number> {
-  return { merged: 0, queued: 0, batched: 0, inFlight: 0, waiting: 0, spilled: 0 };
+  return { held: 0, merged: 0, queued: 0, batched: 0, inFlight: 0, waiting: 0, spilled: 0 };
 }
 
 function ids(parcel: Parcel): number[] {

@@ -66,25 +66,26 @@ export interface LaneRetryBudget {
 /** Cooldowns and storm digests of one destination (implemented by `NoiseControl`). */
 export interface LaneNoise {
   /**
-   * True when the record goes out now, false when it was merged into a digest to come.
+   * True when the record goes out now, false when it was merged into a digest to come, `'held'` when
+   * the noise control keeps it while a decision about it is out (shared noise: a first occurrence
+   * waiting for its claim). A held record comes back through the factory's `handOver` (it goes out)
+   * or `repeated` (it was merged); the lane owes it until then, as a queued one.
    * @param backlogMs how long the lane's backlog takes to drain at the allowed rate (0 without limits)
    */
-  admit(record: EventRecord, backlogMs: number): boolean;
-  /** Closes every open window now and hands its digest over (at shutdown). */
+  admit(record: EventRecord, backlogMs: number): boolean | 'held';
+  /** Closes every open window now and hands its digest, and every held record, over (at shutdown). */
   flush(): void;
-  /**
-   * Records held while a decision about them is out (shared noise: a first occurrence waiting for its
-   * claim); a flush waits for them as for records in memory. Absent: none are ever held.
-   */
-  readonly holding?: number;
 }
 
 /**
- * Builds a lane's noise control around the lane's way of taking digests, the pipeline's ids, and
- * the ledger's count of merged events that a digest sent by another process carries (shared noise).
+ * Builds a lane's noise control around the lane's way of taking records to send (digests, and held
+ * records that go out), the pipeline's ids, the ledger's count of merged events that a digest sent
+ * by another process carries, and the lane's way of taking held records that turned out repeats
+ * (the last two for shared noise).
  */
 export type NoiseFactory = (
-  handOver: (digests: readonly EventRecord[]) => void,
+  handOver: (records: readonly EventRecord[]) => void,
   nextId: () => number,
   countedElsewhere: (count: number) => void,
+  repeated: (records: readonly EventRecord[]) => void,
 ) => LaneNoise;

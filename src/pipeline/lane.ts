@@ -138,8 +138,10 @@ export class Lane {
    */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
-    this.#in.flushNoise();
     this.#state = 'closed';
+    // Closed first: what the noise control hands over now (digests, records held for a claim) goes
+    // to its shutdown outcome at once rather than into a send that the abort below cuts off.
+    this.#in.flushNoise();
     this.#wake.clear();
     this.#batchTimer.clear();
     this.#out.abort();
@@ -289,11 +291,11 @@ export class Lane {
   }
 
   /**
-   * Nothing to wait for: nothing in memory nor held for a decision, or the lane no longer sends.
-   * Merged events wait for their window.
+   * Nothing to wait for: nothing in memory (which counts records held for a decision), or the lane no
+   * longer sends. Merged events wait for their window.
    */
   #idle(): boolean {
-    return (this.ledger.inMemory === 0 && this.#in.holding === 0) || this.#state !== 'active';
+    return this.ledger.inMemory === 0 || this.#state !== 'active';
   }
 
   #checkIdle(): void {

@@ -18,21 +18,29 @@ export interface LaneLog {
   readonly dropped: Array<{ id: number; reason: string }>;
   readonly deadLettered: Array<{ id: number; reason: string; attempts: number; status: number | undefined }>;
   readonly spilled: Array<{ id: number; reason: SpillReason }>;
+  /** Ids the spool was told are settled (acknowledged), in order. */
+  readonly settled: number[];
+  /** Ids the spool was given a durable copy of, in order. */
+  readonly journaled: number[];
   readonly disabled: string[];
   readonly errors: unknown[];
 }
 
-/** A spool that takes everything and remembers what it took. */
-function recordingSpool(log: LaneLog): SpoolPort {
+/** A spool that takes everything and remembers what it took, journaled and settled. */
+function recordingSpool(log: LaneLog, durable: boolean): SpoolPort {
   return {
-    durable: false,
+    durable,
     whenBreakerOpen: false,
     spill: (_d, records, reason) => {
       log.spilled.push(...records.map((r) => ({ id: r.id, reason })));
       return true;
     },
-    journal: () => {},
-    settle: () => {},
+    journal: (_d, record) => {
+      log.journaled.push(record.id);
+    },
+    settle: (_d, records) => {
+      log.settled.push(...records.map((r) => r.id));
+    },
     deadLetter: () => {},
     backlog: () => 0,
     take: () => [],
@@ -44,7 +52,8 @@ function recordingSpool(log: LaneLog): SpoolPort {
 export function makeLane(
   sink: Sink,
   overrides: Partial<LaneSettings> & {
-    spool?: boolean;
+    /** A recording spool; `'durable'` journals every queued record too. */
+    spool?: boolean | 'durable';
     limits?: Array<{ limit: number; intervalMs: number }>;
     clock?: ManualClock;
     maxAttempts?: number;
@@ -56,6 +65,8 @@ export function makeLane(
     dropped: [],
     deadLettered: [],
     spilled: [],
+    settled: [],
+    journaled: [],
     disabled: [],
     errors: [],
   };
@@ -107,7 +118,7 @@ export function makeLane(
     {
       clock,
       events,
-      spool: overrides.spool ? recordingSpool(log) : undefined,
+      spool: overrides.spool ? recordingSpool(log, overrides.spool === 'durable') : undefined,
       nextId: (() => {
         let id = 1_000_000;
         return () => ++id;
