@@ -120,9 +120,10 @@ describe('entry points', () => {
     expect(files.filter((f) => /^src\/(gateway|relay|server|cli|demo)\//.test(f))).toEqual([]);
     expect(files).not.toContain('src/resilience/telemetry.ts');
     expect(files).not.toContain('src/resilience/index.ts');
-    // Loaded when used: undici by the first network destination, SQLite by a spool, YAML by a YAML config.
+    // Loaded when used: undici by the first network destination, SQLite by a spool, YAML by a YAML
+    // config, ioredis by a `coordination.redis` section.
     expect(packages).toContain('zod');
-    for (const name of ['undici', 'better-sqlite3', 'yaml', 'commander'])
+    for (const name of ['undici', 'better-sqlite3', 'yaml', 'commander', 'ioredis'])
       expect(packages).not.toContain(name);
   });
 });

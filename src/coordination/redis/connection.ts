@@ -4,8 +4,21 @@
  * outage, and a rejoin as soon as Redis answers again.
  * @module
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { TypedEmitter } from '../../resilience/typed-emitter.js';
+
+let ioredis: typeof IORedis | undefined;
+
+/**
+ * ioredis, loaded when the first connection is made rather than by `import 'offpath'`: an instance
+ * without `coordination.redis` never pays for it (about 60 CommonJS modules).
+ */
+function redisClient(): typeof IORedis.Redis {
+  ioredis ??= createRequire(import.meta.url)('ioredis') as typeof IORedis;
+  return ioredis.Redis;
+}
 
 /** Options of {@link RedisConnection}. */
 export interface RedisConnectionOptions {
@@ -78,7 +91,8 @@ export class RedisConnection {
     this.prefix = options.keyPrefix ?? 'offpath:';
     this.#since = Date.now();
     this.#reconnectMs = options.reconnectIntervalMs ?? 500;
-    this.#client = new Redis(options.url, {
+    const Client = redisClient();
+    this.#client = new Client(options.url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
