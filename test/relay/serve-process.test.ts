@@ -100,7 +100,9 @@ describe('offpath serve (child process)', () => {
 
   it('delivers every event answered 202 after a kill -9 while delivering, once restarted on the durable spool', async () => {
     const collector = await track(startCollectorEmulator());
-    collector.faults.latencyMs = 30;
+    // Each delivery takes a second, so the kill always finds some in flight or waiting (at 30 ms a fast
+    // relay kept up with ingest and the precondition below depended on timing).
+    collector.faults.latencyMs = 1_000;
     const dir = mkdtempSync(join(tmpdir(), 'offpath-kill9-'));
     const config = collectorConfig(dir, collector.url);
     const first = await startServe(['--config', config, '--port', '0'], dir);
